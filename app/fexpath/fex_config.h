@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FEX_CONFIG_H
+#define FEX_CONFIG_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define FEX_DEFAULT_CONFIG	"/etc/fexpath/fexpath.ini"
+#define FEX_DEFAULT_CONTROL	"/run/fexpath/control.sock"
+#define FEX_DEFAULT_STATE	"/var/lib/fexpath/state.json"
+#define FEX_SPEC_MAX		512
+
+enum fex_app_tag { FEX_APP_TAG_NONE, FEX_APP_TAG_VNTAG, FEX_APP_TAG_ETAG };
+
+/* Startup configuration: the [fexpath] section of the config file,
+ * overridden by command-line options. Profiles and VIFs of the file
+ * are read later, by whoever owns them, through fex_config_file(). */
+struct fex_app_config {
+	char config_path[PATH_MAX];
+	char uplink[FEX_SPEC_MAX];
+	enum fex_app_tag tag;
+	char control[108];		/* sun_path size */
+	char control_group[64];		/* "" = root only */
+	char state[PATH_MAX];
+	unsigned int stats_period;	/* seconds, 0 = off */
+	unsigned int duration;		/* seconds, 0 = until a signal */
+	unsigned int nb_mbufs;		/* per socket */
+	int no_state;			/* --no-state: do not save or restore */
+};
+
+/* Parse "vntag|etag|none"; -EINVAL if none of them. */
+int fex_config_parse_tag(const char *s, enum fex_app_tag *out);
+const char *fex_config_tag_name(enum fex_app_tag t);
+
+/* Application arguments (after EAL's). Returns 0, 1 when --help was
+ * printed (caller exits 0), or -EINVAL after printing what is wrong. */
+int fex_config_parse_args(struct fex_app_config *cfg, int argc, char **argv);
+
+void fex_config_usage(FILE *f, const char *prog);
+
+#endif
