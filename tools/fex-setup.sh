@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Install every Debian package fexpath needs, prepare hugepages when the
+# machine allows it, and build. Idempotent: run it as often as you like.
+#
+#   tools/fex-setup.sh              packages + hugepages + build (./build)
+#   tools/fex-setup.sh --no-build   packages + hugepages only
+#   tools/fex-setup.sh --no-deps    hugepages + build (packages already there)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${FEX_BUILD_DIR:-$top/build}
+nr_hugepages=${FEX_HUGEPAGES:-512}
+do_deps=1
+do_build=1
+
+usage() {
+	sed -n '3,9s/^# \{0,1\}//p' "$0"
+}
+
+for arg in "$@"; do
+	case "$arg" in
+	--no-build) do_build=0 ;;
+	--no-deps) do_deps=0 ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "fex-setup: unknown option '$arg'; see --help" >&2; exit 2 ;;
+	esac
+done
+
+# Packages: build toolchain and libraries, the DPDK tools the tests use as
+# peers (dpdk-testpmd, dpdk-dumpcap, dpdk-telemetry.py), tshark as the
+# reference decoder, clang for the fuzz targets, and what the demo and
+# the integration tests drive (iproute2, iperf3, ethtool, procps).
+packages=(
+	build-essential pkg-config meson ninja-build python3
+	libdpdk-dev dpdk dpdk-dev
+	libbsd-dev libnuma-dev libpcap-dev libcunit1-dev libjansson-dev
+	clang libclang-rt-14-dev llvm
+	tshark iproute2 iperf3 ethtool procps iputils-ping kmod util-linux
+	systemd
+)
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		echo "fex-setup: '$*' needs root; run this script as root" >&2
+		return 1
+	fi
+}
+
+if [ "$do_deps" = 1 ]; then
+	missing=()
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	if [ "${#missing[@]}" -gt 0 ]; then
+		echo "fex-setup: installing ${missing[*]}"
+		as_root apt-get update -q
+		# tshark asks whether non-root users may capture; answer no.
+		echo "wireshark-common wireshark-common/install-setuid boolean false" |
+			as_root debconf-set-selections
+		as_root env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends "${missing[@]}"
+	else
+		echo "fex-setup: all packages present"
+	fi
+fi
+
+# Hugepages: wanted for vhost-user and real NICs; fexpath falls back to
+# --no-huge for virtual devices and says so, so a failure here is a note.
+hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+if [ -w "$hp" ] || [ "$(id -u)" -eq 0 ]; then
+	cur=$(cat "$hp" 2>/dev/null || echo 0)
+	if [ "$cur" -lt "$nr_hugepages" ]; then
+		echo "$nr_hugepages" | as_root tee "$hp" >/dev/null 2>&1 || true
+	fi
+	if ! grep -qs ' /dev/hugepages hugetlbfs ' /proc/mounts; then
+		as_root mkdir -p /dev/hugepages
+		as_root mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
+	fi
+fi
+got=$(cat "$hp" 2>/dev/null || echo 0)
+if [ "$got" -gt 0 ] && grep -qs ' hugetlbfs ' /proc/mounts; then
+	echo "fex-setup: $got hugepages of 2 MiB on /dev/hugepages"
+else
+	echo "fex-setup: no hugepages here (got '$got'); fexpath will run with --no-huge (virtual devices only)"
+fi
+
+if [ "$do_build" = 1 ]; then
+	if [ ! -f "$build_dir/build.ninja" ]; then
+		meson setup "$build_dir" "$top"
+	fi
+	ninja -C "$build_dir"
+	echo "fex-setup: built in $build_dir"
+fi
