@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fex_meter: the VIF policer. A thin wrapper over DPDK's srTCM
+ * (rte_meter_srtcm_*), colour-blind, with parameters in user units
+ * (rate_kbps, burst_bytes) and the timer frequency passed in, so that
+ * the conversion can be unit-tested without EAL's TSC.
+ *
+ * params  -> fex_meter_profile_init()  (control thread, floating point,
+ *            validation; the result is shared by every VIF of a profile)
+ * profile + per-VIF runtime -> fex_meter_check()  (fast path, inline,
+ *            integer only)
+ *
+ * Non-green frames are dropped by the caller, so the excess bucket is
+ * configured empty (EBS = 0): only the committed bucket (CBS =
+ * burst_bytes) matters and a colour is either GREEN or RED.
+ *
+ * rate_kbps = 0 means line rate: the profile is "off" and the fast path
+ * skips the meter entirely (fex_meter_profile_on() is false).
+ */
+#ifndef FEX_METER_H
+#define FEX_METER_H
+
+#include <stdint.h>
+
+#include <rte_meter.h>
+
+/* 1 kbps = 1000 bit/s = 125 bytes/s. */
+#define FEX_METER_RATE_KBPS_MAX   400000000ULL	/* 400 Gbit/s */
+#define FEX_METER_BURST_MIN       1518u		/* one full Ethernet frame */
+#define FEX_METER_BURST_MAX       (1u << 30)	/* 1 GiB */
+/* Default burst when a rate is set and burst_bytes is 0:
+ * max(10 ms at the rate, 64 KiB), capped at FEX_METER_BURST_MAX. */
+#define FEX_METER_BURST_DEFAULT_MS 10u
+#define FEX_METER_BURST_DEFAULT_MIN (64u * 1024u)
+
+/** User parameters. */
+struct fex_meter_params {
+	uint64_t rate_kbps;	/**< 0 = line rate (no metering) */
+	uint32_t burst_bytes;	/**< committed burst; 0 = default (see above) */
+};
+
+/** Converted profile, shared read-only by every meter using it. */
+struct fex_meter_profile {
+	struct rte_meter_srtcm_profile srtcm;
+	uint64_t rate_kbps;	/**< as configured; 0 = off */
+	uint32_t burst_bytes;	/**< effective CBS */
+	uint32_t on;		/**< 1 when rate_kbps != 0 */
+};
+
+/** Per-VIF runtime state (token bucket). Single writer. */
+struct fex_meter {
+	struct rte_meter_srtcm srtcm;
+};
+
+/**
+ * Check the parameters; on error write a message naming the field
+ * (prefix `field`, e.g. "rate_kbps" or "ingress_rate_kbps") and the
+ * allowed range into err. Returns 0 or -EINVAL.
+ * Thread safety: MT safe (pure).
+ */
+int fex_meter_params_check(const struct fex_meter_params *params,
+			   const char *rate_field, const char *burst_field,
+			   char *err, size_t errlen);
+
+/**
+ * Effective burst for params: burst_bytes, or the default when 0.
+ * Thread safety: MT safe (pure).
+ */
+uint32_t fex_meter_burst_effective(const struct fex_meter_params *params);
+
+/**
+ * Convert params into a profile for a timer of `hz` ticks per second.
+ * rate_kbps = 0 yields an "off" profile. Returns 0, or -EINVAL for
+ * out-of-range params or hz = 0.
+ * Thread safety: MT safe (writes only *p).
+ */
+int fex_meter_profile_init(struct fex_meter_profile *p,
+			   const struct fex_meter_params *params, uint64_t hz);
+
+/**
+ * Reset a meter: full committed bucket at time `now`.
+ * A zero-filled struct fex_meter is also valid: its first check
+ * refills the bucket to CBS.
+ * Thread safety: the meter's single writer only.
+ */
+void fex_meter_reset(struct fex_meter *m, const struct fex_meter_profile *p,
+		     uint64_t now);
+
+/** 1 when the profile meters (rate set), 0 for line rate. */
+static inline int
+fex_meter_profile_on(const struct fex_meter_profile *p)
+{
+	return p->on != 0;
+}
+
+/**
+ * Colour-blind srTCM check of one frame of `len` bytes at time `now`
+ * (same timebase as the hz given to fex_meter_profile_init()).
+ * Returns RTE_COLOR_GREEN (pass) or another colour (drop).
+ * The profile may change between calls (profile update): the bucket is
+ * kept and capped to the new CBS on the next refill.
+ * Thread safety: the meter's single writer only; the profile is read-only.
+ */
+static inline enum rte_color
+fex_meter_check(struct fex_meter *m, const struct fex_meter_profile *p,
+		uint64_t now, uint32_t len)
+{
+	return rte_meter_srtcm_color_blind_check(&m->srtcm,
+		(struct rte_meter_srtcm_profile *)(uintptr_t)&p->srtcm, now, len);
+}
+
+#endif
