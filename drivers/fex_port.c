@@ -1,0 +1,1035 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Port specs to started ethdev ports and back (hot-plug). See fex_port.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "fex_port.h"
+
+RTE_LOG_REGISTER(fex_logtype_port, fex.port, INFO);
+#define PORT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fex_logtype_port, "port: " fmt "\n", ##__VA_ARGS__)
+
+#define SPEC_FORMS "vhost:PATH, vhost-server:PATH, pci:BDF, af_packet:IFACE, " \
+	"tap:NAME, memif:PATH[,server], pcap:rx=FILE[,tx=FILE][,infinite], " \
+	"pcap:tx=FILE, ring:NAME, null or null:rx"
+#define PCAP_FORMS "pcap:rx=FILE[,tx=FILE][,infinite] or pcap:tx=FILE"
+#define DEFAULT_DESC 1024
+
+static const char *const kind_names[FEX_PORT_KIND_MAX] = {
+	[FEX_PORT_VHOST] = "vhost",
+	[FEX_PORT_VHOST_SERVER] = "vhost-server",
+	[FEX_PORT_PCI] = "pci",
+	[FEX_PORT_AF_PACKET] = "af_packet",
+	[FEX_PORT_TAP] = "tap",
+	[FEX_PORT_MEMIF] = "memif",
+	[FEX_PORT_PCAP] = "pcap",
+	[FEX_PORT_RING] = "ring",
+	[FEX_PORT_NULL] = "null",
+};
+
+const char *
+fex_port_kind_name(enum fex_port_kind kind)
+{
+	if ((unsigned int)kind >= FEX_PORT_KIND_MAX)
+		return "?";
+	return kind_names[kind];
+}
+
+static int __rte_format_printf(4, 5)
+fail(int rc, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* ---- parsing (pure) ---- */
+
+/* A value every kind shares: present, short enough, no ','. */
+static int
+check_value(const char *kind, const char *what, const char *form,
+	    const char *v, size_t maxlen, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+
+	if (n == 0)
+		return fail(-EINVAL, err, errlen, "%s: missing %s; use %s",
+			    kind, what, form);
+	if (n >= maxlen)
+		return fail(-EINVAL, err, errlen,
+			    "%s: %s is %zu characters long, at most %zu allowed",
+			    kind, what, n, maxlen - 1);
+	if (strchr(v, ',') != NULL)
+		return fail(-EINVAL, err, errlen,
+			    "%s: %s '%s' contains ',', which separates driver options; rename it",
+			    kind, what, v);
+	return 0;
+}
+
+/* Linux interface names: 1..15 chars, no '/', ':' or white space. */
+static int
+check_ifname(const char *kind, const char *what, const char *v,
+	     char *err, size_t errlen)
+{
+	char form[64];
+	const char *c;
+	int rc;
+
+	snprintf(form, sizeof(form), "%s:%s", kind, what);
+	rc = check_value(kind, what, form, v, FEX_PORT_IFNAME_LEN, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+		return fail(-EINVAL, err, errlen, "%s: %s '%s' is not a valid interface name",
+			    kind, what, v);
+	for (c = v; *c != '\0'; c++)
+		if (*c == '/' || *c == ':' || isspace((unsigned char)*c) ||
+		    !isprint((unsigned char)*c))
+			return fail(-EINVAL, err, errlen,
+				    "%s: %s '%s' has a character not allowed in interface names ('/', ':', space or control)",
+				    kind, what, v);
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Exactly n hex digits at s; value or -1. */
+static long
+hexfield(const char *s, int n)
+{
+	long v = 0;
+	int i, d;
+
+	for (i = 0; i < n; i++) {
+		d = hexval(s[i]);
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* [DDDD:]BB:DD.F into "dddd:bb:dd.f". */
+static int
+parse_bdf(const char *v, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+	long dom = 0, bus, dev, fn;
+	const char *p = v;
+
+	if (n == 0)
+		return fail(-EINVAL, err, errlen,
+			    "pci: missing BDF; use pci:DDDD:BB:DD.F or pci:BB:DD.F, e.g. pci:0000:03:00.1");
+	if (n == 12 && v[4] == ':') {
+		dom = hexfield(v, 4);
+		p = v + 5;
+	} else if (n != 7) {
+		p = NULL;
+	}
+	if (p == NULL || dom < 0 || p[2] != ':' || p[5] != '.')
+		goto bad;
+	bus = hexfield(p, 2);
+	dev = hexfield(p + 3, 2);
+	fn = hexfield(p + 6, 1);
+	if (bus < 0 || dev < 0 || fn < 0)
+		goto bad;
+	if (dev > 0x1f || fn > 7)
+		return fail(-EINVAL, err, errlen,
+			    "pci: '%s' is out of range: device is 00-1f and function 0-7", v);
+	snprintf(out, outlen, "%04lx:%02lx:%02lx.%lx", dom, bus, dev, fn);
+	return 0;
+bad:
+	return fail(-EINVAL, err, errlen,
+		    "pci: '%s' is not a PCI address; use DDDD:BB:DD.F or BB:DD.F (hex), e.g. pci:0000:03:00.1",
+		    v);
+}
+
+static int
+parse_pcap(const char *args, struct fex_port_spec *out, char *err, size_t errlen)
+{
+	char buf[FEX_PORT_SPEC_LEN];
+	char *tok, *save = NULL;
+	bool have_rx = false, have_tx = false;
+	int rc;
+
+	if (args[0] == '\0')
+		return fail(-EINVAL, err, errlen, "pcap: missing rx= or tx= file; use %s",
+			    PCAP_FORMS);
+	snprintf(buf, sizeof(buf), "%s", args);
+	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,") != NULL)
+		return fail(-EINVAL, err, errlen, "pcap: empty option in '%s'; use %s",
+			    args, PCAP_FORMS);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (strncmp(tok, "rx=", 3) == 0) {
+			if (have_rx)
+				return fail(-EINVAL, err, errlen, "pcap: rx= given twice");
+			rc = check_value("pcap", "rx FILE", PCAP_FORMS, tok + 3,
+					 FEX_PORT_ARG_LEN, err, errlen);
+			if (rc < 0)
+				return rc;
+			snprintf(out->arg, sizeof(out->arg), "%s", tok + 3);
+			have_rx = true;
+		} else if (strncmp(tok, "tx=", 3) == 0) {
+			if (have_tx)
+				return fail(-EINVAL, err, errlen, "pcap: tx= given twice");
+			rc = check_value("pcap", "tx FILE", PCAP_FORMS, tok + 3,
+					 FEX_PORT_ARG_LEN, err, errlen);
+			if (rc < 0)
+				return rc;
+			snprintf(out->tx, sizeof(out->tx), "%s", tok + 3);
+			have_tx = true;
+		} else if (strcmp(tok, "infinite") == 0) {
+			if (out->infinite)
+				return fail(-EINVAL, err, errlen, "pcap: infinite given twice");
+			out->infinite = true;
+		} else {
+			return fail(-EINVAL, err, errlen,
+				    "pcap: unknown option '%s'; allowed: rx=FILE, tx=FILE, infinite",
+				    tok);
+		}
+	}
+	if (!have_rx && !have_tx)
+		return fail(-EINVAL, err, errlen, "pcap: needs rx=FILE or tx=FILE; use %s",
+			    PCAP_FORMS);
+	if (out->infinite && !have_rx)
+		return fail(-EINVAL, err, errlen,
+			    "pcap: infinite replays the rx file, so it needs rx=FILE");
+	return 0;
+}
+
+static int
+parse_memif(const char *args, struct fex_port_spec *out, char *err, size_t errlen)
+{
+	const char *form = "memif:PATH or memif:PATH,server";
+	const char *comma = strchr(args, ',');
+	char path[FEX_PORT_SPEC_LEN];
+	size_t n = comma != NULL ? (size_t)(comma - args) : strlen(args);
+
+	snprintf(path, sizeof(path), "%.*s", (int)n, args);
+	if (comma != NULL) {
+		if (strcmp(comma + 1, "server") == 0)
+			out->server = true;
+		else if (strcmp(comma + 1, "client") != 0)
+			return fail(-EINVAL, err, errlen,
+				    "memif: unknown option '%s'; allowed: server, client (the default)",
+				    comma + 1);
+	}
+	strlcpy(out->arg, path, sizeof(out->arg));
+	return check_value("memif", "PATH", form, path, FEX_PORT_SOCK_LEN, err, errlen);
+}
+
+static int
+parse_ring(const char *v, struct fex_port_spec *out, char *err, size_t errlen)
+{
+	const char *c;
+	int rc;
+
+	rc = check_value("ring", "NAME", "ring:NAME", v, FEX_PORT_RING_LEN, err, errlen);
+	if (rc < 0)
+		return rc;
+	for (c = v; *c != '\0'; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
+			return fail(-EINVAL, err, errlen,
+				    "ring: NAME '%s' may only hold A-Z a-z 0-9 . _ -", v);
+	snprintf(out->arg, sizeof(out->arg), "%s", v);
+	return 0;
+}
+
+int
+fex_port_spec_parse(const char *spec, struct fex_port_spec *out,
+		    char *err, size_t errlen)
+{
+	char kind[32];
+	const char *colon, *args;
+	size_t klen, n;
+	unsigned int k;
+	int rc;
+
+	if (spec == NULL || spec[0] == '\0')
+		return fail(-EINVAL, err, errlen, "empty port spec; use %s", SPEC_FORMS);
+	n = strlen(spec);
+	if (n >= FEX_PORT_SPEC_LEN)
+		return fail(-EINVAL, err, errlen,
+			    "port spec is %zu characters long, at most %d allowed",
+			    n, FEX_PORT_SPEC_LEN - 1);
+	memset(out, 0, sizeof(*out));
+	colon = strchr(spec, ':');
+	klen = colon != NULL ? (size_t)(colon - spec) : n;
+	args = colon != NULL ? colon + 1 : "";
+	if (klen >= sizeof(kind))
+		klen = sizeof(kind) - 1;
+	memcpy(kind, spec, klen);
+	kind[klen] = '\0';
+	for (k = 0; k < FEX_PORT_KIND_MAX; k++)
+		if (strcmp(kind, kind_names[k]) == 0)
+			break;
+	if (k == FEX_PORT_KIND_MAX)
+		return fail(-EINVAL, err, errlen, "unknown port kind '%s' in '%s'; use %s",
+			    kind, spec, SPEC_FORMS);
+	out->kind = (enum fex_port_kind)k;
+	if (colon == NULL && out->kind != FEX_PORT_NULL)
+		return fail(-EINVAL, err, errlen, "%s: missing ':' and argument; use %s",
+			    kind, SPEC_FORMS);
+
+	switch (out->kind) {
+	case FEX_PORT_VHOST:
+	case FEX_PORT_VHOST_SERVER:
+		rc = check_value(kind, "PATH",
+				 out->kind == FEX_PORT_VHOST ? "vhost:PATH" : "vhost-server:PATH",
+				 args, FEX_PORT_SOCK_LEN, err, errlen);
+		if (rc == 0)
+			snprintf(out->arg, sizeof(out->arg), "%s", args);
+		return rc;
+	case FEX_PORT_PCI:
+		return parse_bdf(args, out->arg, sizeof(out->arg), err, errlen);
+	case FEX_PORT_AF_PACKET:
+		rc = check_ifname(kind, "IFACE", args, err, errlen);
+		if (rc == 0)
+			snprintf(out->arg, sizeof(out->arg), "%s", args);
+		return rc;
+	case FEX_PORT_TAP:
+		rc = check_ifname(kind, "NAME", args, err, errlen);
+		if (rc == 0)
+			snprintf(out->arg, sizeof(out->arg), "%s", args);
+		return rc;
+	case FEX_PORT_MEMIF:
+		return parse_memif(args, out, err, errlen);
+	case FEX_PORT_PCAP:
+		return parse_pcap(args, out, err, errlen);
+	case FEX_PORT_RING:
+		return parse_ring(args, out, err, errlen);
+	case FEX_PORT_NULL:
+		if (colon == NULL)
+			return 0;
+		if (strcmp(args, "rx") == 0) {
+			out->generate = true;
+			return 0;
+		}
+		return fail(-EINVAL, err, errlen,
+			    "null: unknown option '%s'; use null (a sink) or null:rx (also generates frames)",
+			    args);
+	case FEX_PORT_KIND_MAX:
+		break;
+	}
+	return fail(-EINVAL, err, errlen, "unknown port kind '%s'", kind);
+}
+
+int
+fex_port_pci_check(const char *root, const char *bdf, char *err, size_t errlen)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *drv;
+	struct stat st;
+	ssize_t n;
+
+	if (root == NULL)
+		root = "";
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", root, bdf);
+	if (stat(path, &st) < 0)
+		return fail(-ENODEV, err, errlen,
+			    "pci:%s: no such PCI device (%s missing); check the address with 'lspci -D'",
+			    bdf, path);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver", root, bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return fail(-EPERM, err, errlen,
+			    "pci:%s: not bound to any driver; bind it to vfio-pci with tools/fex-vic-setup",
+			    bdf);
+	link[n] = '\0';
+	drv = strrchr(link, '/');
+	drv = drv != NULL ? drv + 1 : link;
+	if (strcmp(drv, "vfio-pci") != 0)
+		return fail(-EPERM, err, errlen,
+			    "pci:%s: bound to '%s', not vfio-pci; bind it to vfio-pci with tools/fex-vic-setup",
+			    bdf, drv);
+	snprintf(path, sizeof(path), "%s/dev/vfio/vfio", root);
+	if (stat(path, &st) < 0)
+		return fail(-EPERM, err, errlen,
+			    "pci:%s: vfio is missing (%s); load it with 'modprobe vfio-pci' and check the IOMMU is on (intel_iommu=on or amd_iommu=on)",
+			    bdf, path);
+	return 0;
+}
+
+/* ---- the table of open ports ---- */
+
+struct port_ent {
+	bool used;
+	struct fex_port_spec ps;
+	char spec[FEX_PORT_SPEC_LEN];
+	char name[64];
+	uint16_t nb_rxq, nb_txq, nb_rxd, nb_txd;
+	int socket_id;
+	int ring_side;			/* ring: 0 or 1 */
+};
+
+/* ring:NAME is two rings per queue, a->b and b->a; side 0 receives on
+ * "a", side 1 on "b". The pair lives while either side is open. */
+struct ring_pair {
+	char name[FEX_PORT_RING_LEN];
+	unsigned int nb;
+	struct rte_ring *r[2][RTE_PMD_RING_MAX_RX_RINGS];
+	bool side_open[2];
+};
+
+static pthread_mutex_t port_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct port_ent ports[RTE_MAX_ETHPORTS];
+static struct ring_pair rings[RTE_MAX_ETHPORTS];
+static unsigned int dev_seq;
+
+static struct ring_pair *
+ring_pair_find_locked(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(rings); i++)
+		if (rings[i].nb > 0 && strcmp(rings[i].name, name) == 0)
+			return &rings[i];
+	return NULL;
+}
+
+static void
+ring_pair_free_locked(struct ring_pair *rp)
+{
+	struct rte_mbuf *m;
+	unsigned int d, q;
+
+	for (d = 0; d < 2; d++)
+		for (q = 0; q < rp->nb; q++) {
+			if (rp->r[d][q] == NULL)
+				continue;
+			while (rte_ring_dequeue(rp->r[d][q], (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(rp->r[d][q]);
+		}
+	memset(rp, 0, sizeof(*rp));
+}
+
+/* Take a free side of ring pair name, creating it with nb rings of
+ * size slots each way. */
+static int
+ring_pair_get_locked(const char *name, unsigned int nb, unsigned int size,
+		     int socket, struct ring_pair **rpp, int *side,
+		     char *err, size_t errlen)
+{
+	struct ring_pair *rp = ring_pair_find_locked(name);
+	char rname[RTE_RING_NAMESIZE];
+	unsigned int i, d, q;
+
+	if (rp != NULL) {
+		if (rp->side_open[0] && rp->side_open[1])
+			return fail(-EBUSY, err, errlen,
+				    "ring:%s already has both ends open; a ring has two ends", name);
+		*side = rp->side_open[0] ? 1 : 0;
+		rp->side_open[*side] = true;
+		*rpp = rp;
+		return 0;
+	}
+	for (i = 0; i < RTE_DIM(rings); i++)
+		if (rings[i].nb == 0)
+			break;
+	if (i == RTE_DIM(rings))
+		return fail(-ENOSPC, err, errlen, "ring:%s: too many rings", name);
+	rp = &rings[i];
+	strlcpy(rp->name, name, sizeof(rp->name));
+	for (d = 0; d < 2; d++)
+		for (q = 0; q < nb; q++) {
+			snprintf(rname, sizeof(rname), "fx%c%u_%.20s", 'a' + d, q, name);
+			rp->r[d][q] = rte_ring_create(rname, size, socket,
+						      RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (rp->r[d][q] == NULL) {
+				int rc = -rte_errno;
+
+				rp->nb = nb;
+				ring_pair_free_locked(rp);
+				return fail(rc, err, errlen, "ring:%s: cannot create ring %s: %s",
+					    name, rname, rte_strerror(-rc));
+			}
+		}
+	rp->nb = nb;
+	rp->side_open[0] = true;
+	*side = 0;
+	*rpp = rp;
+	return 0;
+}
+
+static void
+ring_pair_put_locked(const char *name, int side)
+{
+	struct ring_pair *rp = ring_pair_find_locked(name);
+
+	if (rp == NULL)
+		return;
+	rp->side_open[side] = false;
+	if (!rp->side_open[0] && !rp->side_open[1])
+		ring_pair_free_locked(rp);
+}
+
+/* Is a port with the same device already open? ring and null may repeat. */
+static int
+find_dup_locked(const struct fex_port_spec *ps)
+{
+	unsigned int i;
+
+	if (ps->kind == FEX_PORT_RING || ps->kind == FEX_PORT_NULL)
+		return -1;
+	for (i = 0; i < RTE_DIM(ports); i++) {
+		const struct fex_port_spec *o = &ports[i].ps;
+
+		if (!ports[i].used)
+			continue;
+		if (ps->kind == FEX_PORT_PCAP && o->kind == FEX_PORT_PCAP) {
+			if (ps->tx[0] != '\0' && strcmp(ps->tx, o->tx) == 0)
+				return (int)i;
+			continue;
+		}
+		if ((o->kind == FEX_PORT_VHOST || o->kind == FEX_PORT_VHOST_SERVER) &&
+		    (ps->kind == FEX_PORT_VHOST || ps->kind == FEX_PORT_VHOST_SERVER) &&
+		    strcmp(ps->arg, o->arg) == 0)
+			return (int)i;
+		if (o->kind == ps->kind && strcmp(ps->arg, o->arg) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The directory a socket or file goes into must exist. */
+static int
+check_parent_dir(const char *spec, const char *path, char *err, size_t errlen)
+{
+	char dir[FEX_PORT_ARG_LEN];
+	char *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return 0;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return fail(-ENOENT, err, errlen, "%s: directory %s does not exist; create it first",
+			    spec, dir);
+	return 0;
+}
+
+/* Checks before probing that turn a driver's log line into a message. */
+static int
+precheck(const char *spec, const struct fex_port_spec *ps, char *err, size_t errlen)
+{
+	switch (ps->kind) {
+	case FEX_PORT_VHOST:
+	case FEX_PORT_VHOST_SERVER:
+	case FEX_PORT_MEMIF:
+		return check_parent_dir(spec, ps->arg, err, errlen);
+	case FEX_PORT_PCI:
+		return fex_port_pci_check("", ps->arg, err, errlen);
+	case FEX_PORT_AF_PACKET:
+		if (if_nametoindex(ps->arg) == 0)
+			return fail(-ENODEV, err, errlen,
+				    "%s: no network interface '%s' (see 'ip link'); create it first",
+				    spec, ps->arg);
+		return 0;
+	case FEX_PORT_TAP:
+		if (if_nametoindex(ps->arg) != 0)
+			return fail(-EEXIST, err, errlen,
+				    "%s: an interface '%s' already exists; pick another NAME, or use af_packet:%s for an existing one",
+				    spec, ps->arg, ps->arg);
+		if (access("/dev/net/tun", R_OK | W_OK) < 0)
+			return fail(-ENODEV, err, errlen,
+				    "%s: /dev/net/tun is not usable (%s); load the tun module",
+				    spec, strerror(errno));
+		return 0;
+	case FEX_PORT_PCAP:
+		if (ps->arg[0] != '\0' && access(ps->arg, R_OK) < 0)
+			return fail(-errno, err, errlen, "%s: cannot read rx file %s: %s",
+				    spec, ps->arg, strerror(errno));
+		if (ps->tx[0] != '\0')
+			return check_parent_dir(spec, ps->tx, err, errlen);
+		return 0;
+	case FEX_PORT_RING:
+	case FEX_PORT_NULL:
+	case FEX_PORT_KIND_MAX:
+		break;
+	}
+	return 0;
+}
+
+/* Device name and devargs of a vdev kind. */
+static void
+vdev_args(const struct fex_port_spec *ps, unsigned int seq, unsigned int nq,
+	  char *name, size_t nlen, char *args, size_t alen)
+{
+	switch (ps->kind) {
+	case FEX_PORT_VHOST:
+	case FEX_PORT_VHOST_SERVER:
+		snprintf(name, nlen, "net_vhost_fex%u", seq);
+		snprintf(args, alen, "iface=%s,queues=%u,client=%d", ps->arg, nq,
+			 ps->kind == FEX_PORT_VHOST);
+		break;
+	case FEX_PORT_AF_PACKET:
+		snprintf(name, nlen, "net_af_packet_fex%u", seq);
+		snprintf(args, alen, "iface=%s,qpairs=%u", ps->arg, nq);
+		break;
+	case FEX_PORT_TAP:
+		snprintf(name, nlen, "net_tap_fex%u", seq);
+		snprintf(args, alen, "iface=%s", ps->arg);
+		break;
+	case FEX_PORT_MEMIF:
+		snprintf(name, nlen, "net_memif_fex%u", seq);
+		snprintf(args, alen, "socket=%s,socket-abstract=no,role=%s", ps->arg,
+			 ps->server ? "server" : "client");
+		break;
+	case FEX_PORT_PCAP: {
+		int n = 0;
+
+		snprintf(name, nlen, "net_pcap_fex%u", seq);
+		args[0] = '\0';
+		if (ps->arg[0] != '\0')
+			n += snprintf(args + n, alen - n, "rx_pcap=%s,", ps->arg);
+		if (ps->tx[0] != '\0')
+			n += snprintf(args + n, alen - n, "tx_pcap=%s,", ps->tx);
+		if (ps->infinite)
+			n += snprintf(args + n, alen - n, "infinite_rx=1,");
+		if (n > 0 && (size_t)n <= alen)
+			args[n - 1] = '\0';
+		break;
+	}
+	case FEX_PORT_NULL:
+		snprintf(name, nlen, "net_null_fex%u", seq);
+		snprintf(args, alen, "%s", ps->generate ? "" : "no-rx=1");
+		break;
+	case FEX_PORT_PCI:
+	case FEX_PORT_RING:
+	case FEX_PORT_KIND_MAX:
+		name[0] = '\0';
+		args[0] = '\0';
+		break;
+	}
+}
+
+static struct rte_device *
+port_device(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return NULL;
+	return info.device;
+}
+
+/* Undo a probe: close the port if it exists and remove its device. */
+static void
+unprobe(const char *name)
+{
+	struct rte_device *dev;
+	uint16_t pid;
+
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
+		return;
+	dev = port_device(pid);
+	rte_eth_dev_close(pid);
+	if (dev != NULL)
+		rte_dev_remove(dev);
+}
+
+static struct rte_mempool *
+pick_pool(const struct fex_port_conf *conf, int socket)
+{
+	if (socket >= 0 && socket < RTE_MAX_NUMA_NODES && conf->pools[socket] != NULL)
+		return conf->pools[socket];
+	if (conf->pool != NULL)
+		return conf->pool;
+	for (socket = 0; socket < RTE_MAX_NUMA_NODES; socket++)
+		if (conf->pools[socket] != NULL)
+			return conf->pools[socket];
+	return NULL;
+}
+
+/* Configure queues, start, promiscuous on; fills e's counts. */
+static int
+port_setup(const char *spec, uint16_t pid, const struct fex_port_conf *conf,
+	   struct port_ent *e, char *err, size_t errlen)
+{
+	struct rte_eth_conf pconf;
+	struct rte_eth_dev_info info;
+	struct rte_mempool *mp;
+	uint16_t nrxq = conf->nb_rxq, ntxq = conf->nb_txq;
+	uint16_t nrxd = conf->nb_rxd ? conf->nb_rxd : DEFAULT_DESC;
+	uint16_t ntxd = conf->nb_txd ? conf->nb_txd : DEFAULT_DESC;
+	int socket, rc;
+	uint16_t q;
+
+	rc = rte_eth_dev_info_get(pid, &info);
+	if (rc != 0)
+		return fail(rc, err, errlen, "%s: cannot read device info: %s", spec,
+			    rte_strerror(-rc));
+	if (nrxq > info.max_rx_queues || ntxq > info.max_tx_queues) {
+		if (!conf->clamp_queues)
+			return fail(-EINVAL, err, errlen,
+				    "%s: device has at most %u rx and %u tx queues, %u and %u asked; ask fewer or allow clamping",
+				    spec, info.max_rx_queues, info.max_tx_queues, nrxq, ntxq);
+		nrxq = RTE_MIN(nrxq, info.max_rx_queues);
+		ntxq = RTE_MIN(ntxq, info.max_tx_queues);
+		PORT_LOG(WARNING, "%s: clamped to %u rx and %u tx queues (device maximum)",
+			 spec, nrxq, ntxq);
+	}
+	memset(&pconf, 0, sizeof(pconf));
+	if (nrxq > 1 && info.flow_type_rss_offloads != 0) {
+		pconf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		pconf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		pconf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	rc = rte_eth_dev_configure(pid, nrxq, ntxq, &pconf);
+	if (rc != 0)
+		return fail(rc, err, errlen, "%s: cannot configure %u rx / %u tx queues: %s",
+			    spec, nrxq, ntxq, rte_strerror(-rc));
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrxd, &ntxd);
+	if (rc != 0)
+		return fail(rc, err, errlen, "%s: cannot fit %u/%u descriptors: %s", spec,
+			    nrxd, ntxd, rte_strerror(-rc));
+	socket = rte_eth_dev_socket_id(pid);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
+		socket = 0;
+	mp = pick_pool(conf, socket);
+	if (mp == NULL)
+		return fail(-EINVAL, err, errlen, "%s: no mbuf pool given", spec);
+	for (q = 0; q < nrxq; q++) {
+		rc = rte_eth_rx_queue_setup(pid, q, nrxd, socket, NULL, mp);
+		if (rc != 0)
+			return fail(rc, err, errlen, "%s: rx queue %u: %s", spec, q,
+				    rte_strerror(-rc));
+	}
+	for (q = 0; q < ntxq; q++) {
+		rc = rte_eth_tx_queue_setup(pid, q, ntxd, socket, NULL);
+		if (rc != 0)
+			return fail(rc, err, errlen, "%s: tx queue %u: %s", spec, q,
+				    rte_strerror(-rc));
+	}
+	rc = rte_eth_dev_start(pid);
+	if (rc != 0)
+		return fail(rc, err, errlen, "%s: cannot start: %s", spec, rte_strerror(-rc));
+	rc = rte_eth_promiscuous_enable(pid);
+	if (rc != 0 && rc != -ENOTSUP)
+		PORT_LOG(WARNING, "%s: promiscuous mode not enabled: %s", spec,
+			 rte_strerror(-rc));
+	e->nb_rxq = nrxq;
+	e->nb_txq = ntxq;
+	e->nb_rxd = nrxd;
+	e->nb_txd = ntxd;
+	e->socket_id = socket;
+	return 0;
+}
+
+static unsigned int
+pow2_at_least(unsigned int v)
+{
+	unsigned int p = 64;
+
+	while (p < v && p < (1u << 16))
+		p <<= 1;
+	return p;
+}
+
+static int
+open_ring_locked(const char *spec, const struct fex_port_spec *ps,
+		 const struct fex_port_conf *conf, unsigned int seq, char *name,
+		 size_t nlen, int *side, char *err, size_t errlen)
+{
+	struct ring_pair *rp = NULL;
+	unsigned int nb = RTE_MAX(conf->nb_rxq, conf->nb_txq);
+	unsigned int size = pow2_at_least(RTE_MAX(conf->nb_rxd, conf->nb_txd) ?
+					  RTE_MAX(conf->nb_rxd, conf->nb_txd) : DEFAULT_DESC);
+	char short_name[32];
+	int socket = (int)rte_socket_id();
+	int rc;
+
+	if (socket < 0)
+		socket = SOCKET_ID_ANY;
+	nb = RTE_MIN(nb, (unsigned int)RTE_PMD_RING_MAX_RX_RINGS);
+	rc = ring_pair_get_locked(ps->arg, nb, size, socket, &rp, side, err, errlen);
+	if (rc < 0)
+		return rc;
+	snprintf(short_name, sizeof(short_name), "fex%u", seq);
+	snprintf(name, nlen, "net_ring_%s", short_name);
+	rc = rte_eth_from_rings(short_name, rp->r[*side], rp->nb, rp->r[!*side], rp->nb,
+				socket < 0 ? 0 : (unsigned int)socket);
+	if (rc < 0) {
+		rc = -rte_errno;
+		ring_pair_put_locked(ps->arg, *side);
+		return fail(rc, err, errlen, "%s: cannot create the ring port: %s", spec,
+			    rte_strerror(-rc));
+	}
+	return 0;
+}
+
+int
+fex_port_open(const char *spec, const struct fex_port_conf *conf,
+	      uint16_t *port_id, char *err, size_t errlen)
+{
+	struct fex_port_spec ps;
+	struct port_ent e;
+	char devargs[FEX_PORT_SPEC_LEN + 128];
+	char args[FEX_PORT_SPEC_LEN + 64];
+	uint16_t pid;
+	unsigned int seq;
+	int rc, dup;
+
+	rc = fex_port_spec_parse(spec, &ps, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (conf == NULL || conf->nb_rxq == 0 || conf->nb_txq == 0)
+		return fail(-EINVAL, err, errlen, "%s: need at least 1 rx and 1 tx queue", spec);
+	if (pick_pool(conf, 0) == NULL)
+		return fail(-EINVAL, err, errlen, "%s: no mbuf pool given", spec);
+	memset(&e, 0, sizeof(e));
+	e.ps = ps;
+	snprintf(e.spec, sizeof(e.spec), "%s", spec);
+
+	pthread_mutex_lock(&port_lock);
+	dup = find_dup_locked(&ps);
+	if (dup >= 0) {
+		rc = fail(-EEXIST, err, errlen, "%s: already open as port %d ('%s')", spec,
+			  dup, ports[dup].spec);
+		goto out_unlock;
+	}
+	rc = precheck(spec, &ps, err, errlen);
+	if (rc < 0)
+		goto out_unlock;
+	seq = dev_seq++;
+	if (ps.kind == FEX_PORT_RING) {
+		rc = open_ring_locked(spec, &ps, conf, seq, e.name, sizeof(e.name),
+				      &e.ring_side, err, errlen);
+		if (rc < 0)
+			goto out_unlock;
+	} else if (ps.kind == FEX_PORT_PCI) {
+		strlcpy(e.name, ps.arg, sizeof(e.name));
+		rc = rte_dev_probe(ps.arg);
+		if (rc < 0 && rc != -EEXIST) {
+			rc = fail(rc, err, errlen,
+				  "%s: probe failed: %s (is EAL started with --no-pci or a block list? see the EAL log)",
+				  spec, rte_strerror(-rc));
+			goto out_unlock;
+		}
+	} else {
+		vdev_args(&ps, seq, RTE_MAX(conf->nb_rxq, conf->nb_txq), e.name,
+			  sizeof(e.name), args, sizeof(args));
+		snprintf(devargs, sizeof(devargs), "%s%s%s", e.name, args[0] ? "," : "", args);
+		rc = rte_dev_probe(devargs);
+		if (rc < 0) {
+			rc = fail(rc, err, errlen, "%s: cannot create %s: %s (see the driver log)",
+				  spec, devargs, rte_strerror(-rc));
+			goto out_unlock;
+		}
+	}
+	if (rte_eth_dev_get_port_by_name(e.name, &pid) != 0) {
+		rc = fail(-ENODEV, err, errlen, "%s: device %s has no ethdev port", spec, e.name);
+		goto out_unprobe;
+	}
+	rc = port_setup(spec, pid, conf, &e, err, errlen);
+	if (rc < 0)
+		goto out_unprobe;
+	e.used = true;
+	ports[pid] = e;
+	*port_id = pid;
+	PORT_LOG(INFO, "%s: port %u (%s) up with %u rx / %u tx queues on socket %d",
+		 spec, pid, e.name, e.nb_rxq, e.nb_txq, e.socket_id);
+	pthread_mutex_unlock(&port_lock);
+	return 0;
+
+out_unprobe:
+	unprobe(e.name);
+	if (ps.kind == FEX_PORT_RING)
+		ring_pair_put_locked(ps.arg, e.ring_side);
+out_unlock:
+	pthread_mutex_unlock(&port_lock);
+	PORT_LOG(ERR, "%s", err != NULL && errlen > 0 ? err : spec);
+	return rc;
+}
+
+static int
+close_locked(uint16_t port_id)
+{
+	struct port_ent *e;
+	struct rte_device *dev;
+	int rc;
+
+	if (port_id >= RTE_DIM(ports) || !ports[port_id].used)
+		return -ENOENT;
+	e = &ports[port_id];
+	dev = port_device(port_id);
+	rc = rte_eth_dev_stop(port_id);
+	if (rc != 0)
+		PORT_LOG(WARNING, "%s: stop: %s", e->spec, rte_strerror(-rc));
+	rc = rte_eth_dev_close(port_id);
+	if (rc != 0)
+		PORT_LOG(WARNING, "%s: close: %s", e->spec, rte_strerror(-rc));
+	if (dev != NULL) {
+		rc = rte_dev_remove(dev);
+		if (rc != 0)
+			PORT_LOG(WARNING, "%s: remove %s: %s", e->spec, e->name,
+				 rte_strerror(-rc));
+	}
+	if (e->ps.kind == FEX_PORT_RING)
+		ring_pair_put_locked(e->ps.arg, e->ring_side);
+	PORT_LOG(INFO, "%s: port %u closed", e->spec, port_id);
+	memset(e, 0, sizeof(*e));
+	return 0;
+}
+
+int
+fex_port_close(uint16_t port_id)
+{
+	int rc;
+
+	pthread_mutex_lock(&port_lock);
+	rc = close_locked(port_id);
+	pthread_mutex_unlock(&port_lock);
+	return rc;
+}
+
+void
+fex_port_close_all(void)
+{
+	uint16_t i;
+
+	pthread_mutex_lock(&port_lock);
+	for (i = 0; i < RTE_DIM(ports); i++)
+		if (ports[i].used)
+			close_locked(i);
+	pthread_mutex_unlock(&port_lock);
+}
+
+static void
+info_fill_locked(uint16_t pid, struct fex_port_info *info)
+{
+	const struct port_ent *e = &ports[pid];
+	struct rte_eth_link link;
+
+	memset(info, 0, sizeof(*info));
+	info->port_id = pid;
+	info->kind = e->ps.kind;
+	snprintf(info->spec, sizeof(info->spec), "%s", e->spec);
+	snprintf(info->name, sizeof(info->name), "%s", e->name);
+	info->nb_rxq = e->nb_rxq;
+	info->nb_txq = e->nb_txq;
+	info->nb_rxd = e->nb_rxd;
+	info->nb_txd = e->nb_txd;
+	info->socket_id = e->socket_id;
+	if (rte_eth_link_get_nowait(pid, &link) == 0) {
+		info->link_up = link.link_status == RTE_ETH_LINK_UP;
+		info->link_speed = link.link_speed;
+	}
+}
+
+int
+fex_port_info_get(uint16_t port_id, struct fex_port_info *info)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&port_lock);
+	if (port_id < RTE_DIM(ports) && ports[port_id].used) {
+		info_fill_locked(port_id, info);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&port_lock);
+	return rc;
+}
+
+unsigned int
+fex_port_list(struct fex_port_info *out, unsigned int max)
+{
+	unsigned int n = 0;
+	uint16_t i;
+
+	pthread_mutex_lock(&port_lock);
+	for (i = 0; i < RTE_DIM(ports); i++) {
+		if (!ports[i].used)
+			continue;
+		if (n < max)
+			info_fill_locked(i, &out[n]);
+		n++;
+	}
+	pthread_mutex_unlock(&port_lock);
+	return n;
+}
+
+int
+fex_port_spec_get(uint16_t port_id, char *buf, size_t len)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&port_lock);
+	if (port_id < RTE_DIM(ports) && ports[port_id].used)
+		rc = (size_t)snprintf(buf, len, "%s", ports[port_id].spec) < len ? 0 : -ENOSPC;
+	pthread_mutex_unlock(&port_lock);
+	return rc;
+}
+
+int
+fex_port_find(const char *spec)
+{
+	int rc = -ENOENT;
+	uint16_t i;
+
+	pthread_mutex_lock(&port_lock);
+	for (i = 0; i < RTE_DIM(ports); i++)
+		if (ports[i].used && strcmp(ports[i].spec, spec) == 0) {
+			rc = i;
+			break;
+		}
+	pthread_mutex_unlock(&port_lock);
+	return rc;
+}
+
+int
+fex_port_link_up(uint16_t port_id)
+{
+	struct rte_eth_link link;
+	int rc;
+
+	rc = rte_eth_link_get_nowait(port_id, &link);
+	if (rc != 0)
+		return rc;
+	return link.link_status == RTE_ETH_LINK_UP;
+}

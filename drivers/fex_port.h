@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Ports: a spec string (SPEC §4) in, a configured and started ethdev
+ * port out, and back again at run time (hot-plug).
+ *
+ *   vhost:PATH                 vhost-user, fexpath is the client
+ *   vhost-server:PATH          vhost-user, fexpath listens on PATH
+ *   pci:BDF                    PF or VF bound to vfio-pci ([DDDD:]BB:DD.F)
+ *   af_packet:IFACE            an existing kernel interface
+ *   tap:NAME                   a tap interface created by the driver
+ *   memif:PATH[,server]        memif, client unless ",server"
+ *   pcap:rx=FILE[,tx=FILE][,infinite] or pcap:tx=FILE
+ *   ring:NAME                  one end of an in-process pipe: the first
+ *                              open of NAME and the second exchange frames
+ *   null  null:rx              sink; ":rx" also generates 64 B frames
+ *
+ * Thread safety: fex_port_spec_parse() and fex_port_pci_check() are pure
+ * and reentrant. Every other function takes one internal mutex and may be
+ * called from any thread after rte_eal_init() (control thread, main);
+ * none of them is for the fast path.
+ */
+#ifndef FEX_PORT_H
+#define FEX_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_config.h>
+
+struct rte_mempool;
+
+#define FEX_PORT_SPEC_LEN 512	/* longest spec string + NUL */
+#define FEX_PORT_ARG_LEN 256	/* longest PATH/FILE/IFACE/NAME + NUL */
+#define FEX_PORT_SOCK_LEN 108	/* unix socket paths (vhost, memif) */
+#define FEX_PORT_IFNAME_LEN 16	/* IFNAMSIZ: af_packet, tap */
+#define FEX_PORT_RING_LEN 21	/* ring:NAME; rte_ring names are short */
+#define FEX_PORT_MAX RTE_MAX_ETHPORTS
+
+enum fex_port_kind {
+	FEX_PORT_VHOST,
+	FEX_PORT_VHOST_SERVER,
+	FEX_PORT_PCI,
+	FEX_PORT_AF_PACKET,
+	FEX_PORT_TAP,
+	FEX_PORT_MEMIF,
+	FEX_PORT_PCAP,
+	FEX_PORT_RING,
+	FEX_PORT_NULL,
+	FEX_PORT_KIND_MAX,
+};
+
+struct fex_port_spec {
+	enum fex_port_kind kind;
+	char arg[FEX_PORT_ARG_LEN];	/* PATH, BDF (full form), IFACE, NAME, pcap rx FILE */
+	char tx[FEX_PORT_ARG_LEN];	/* pcap tx FILE, "" = none */
+	bool server;			/* memif: listen on PATH */
+	bool infinite;			/* pcap: replay rx FILE forever */
+	bool generate;			/* null: rx returns frames */
+};
+
+struct fex_port_conf {
+	uint16_t nb_rxq;		/* >= 1 */
+	uint16_t nb_txq;		/* >= 1 */
+	uint16_t nb_rxd;		/* 0: 1024 (adjusted to the device limits) */
+	uint16_t nb_txd;		/* 0: 1024 (adjusted to the device limits) */
+	bool clamp_queues;		/* true: fewer queues than asked is fine */
+	struct rte_mempool *pool;	/* used when pools[socket] is NULL */
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES]; /* optional, per socket */
+};
+
+struct fex_port_info {
+	uint16_t port_id;
+	enum fex_port_kind kind;
+	char spec[FEX_PORT_SPEC_LEN];
+	char name[64];			/* ethdev / device name */
+	uint16_t nb_rxq;		/* as configured (after clamping) */
+	uint16_t nb_txq;
+	uint16_t nb_rxd;
+	uint16_t nb_txd;
+	int socket_id;			/* NUMA socket the pool came from */
+	bool link_up;
+	uint32_t link_speed;		/* Mbps, RTE_ETH_SPEED_NUM_* */
+};
+
+/* Parse a spec string. Pure: no EAL. Returns 0 or -EINVAL with a message
+ * in err naming the wrong part and the allowed forms. */
+int fex_port_spec_parse(const char *spec, struct fex_port_spec *out,
+			char *err, size_t errlen);
+
+/* Is the PCI device BDF (full form) usable by DPDK: present, bound to
+ * vfio-pci, and vfio present? root prefixes /sys and /dev ("" for the
+ * real ones; a directory for tests). Returns 0, -ENODEV or -EPERM
+ * with the fix in err. Pure: no EAL. */
+int fex_port_pci_check(const char *root, const char *bdf, char *err,
+		       size_t errlen);
+
+/* Probe the device of spec (hot-plug), configure nb_rxq/nb_txq queues
+ * with the pool of the device's NUMA socket, start it, turn promiscuous
+ * mode on. Returns 0 and *port_id, or -errno with a message in err.
+ * fex_port_info_get() tells the queue counts actually configured. */
+int fex_port_open(const char *spec, const struct fex_port_conf *conf,
+		  uint16_t *port_id, char *err, size_t errlen);
+
+/* Stop, close and remove the device of a port opened by fex_port_open(),
+ * so the same spec can be opened again. The caller guarantees that no
+ * thread polls the port any more. Other ports keep forwarding.
+ * Returns 0 or -ENOENT (not a port of ours). */
+int fex_port_close(uint16_t port_id);
+
+/* Close every port opened by fex_port_open() (shutdown). */
+void fex_port_close_all(void);
+
+/* One open port; link state read now (no wait). 0 or -ENOENT. */
+int fex_port_info_get(uint16_t port_id, struct fex_port_info *info);
+
+/* Up to max open ports into out, by port id; returns how many are open
+ * (may be more than max). */
+unsigned int fex_port_list(struct fex_port_info *out, unsigned int max);
+
+/* Copy the spec a port was opened with. 0, -ENOENT or -ENOSPC. */
+int fex_port_spec_get(uint16_t port_id, char *buf, size_t len);
+
+/* Port id of an open spec (exact string), or -ENOENT. */
+int fex_port_find(const char *spec);
+
+/* "vhost", "vhost-server", "pci", ...: the spec prefix; "?" if unknown. */
+const char *fex_port_kind_name(enum fex_port_kind kind);
+
+/* Link state now, no wait: 1 up, 0 down, -errno. */
+int fex_port_link_up(uint16_t port_id);
+
+#endif
