@@ -4,12 +4,16 @@
 # Tests of fex-vic-setup against fake sysfs trees (see fake-sysfs.sh), with
 # a background fake kernel that applies the writes. One line per check,
 # then "N passed, M failed"; exits 1 if any check failed.
+#
+# The conditions given to t() are single-quoted on purpose: t() evaluates
+# them after the run, so the variables they name are read by eval.
+# shellcheck disable=SC2016,SC2034
 set -euo pipefail
 shopt -s nullglob
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOL=$HERE/fex-vic-setup
-# shellcheck source=tools/vic/fake-sysfs.sh
+# shellcheck source-path=SCRIPTDIR source=fake-sysfs.sh
 . "$HERE/fake-sysfs.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fex-vic-test.XXXXXX")
@@ -36,6 +40,7 @@ cleanup()
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
 
 start_kernel()
 {
@@ -249,6 +254,18 @@ t "create on a missing device says how to find the address" \
 vic create 0000:5e:00.0 2
 t "create on a PF without SR-IOV says so" \
 	'((RC == 1)) && has "0000:5e:00.0 has no SR-IOV capability"'
+vic unbind $PF
+vic create $PF 2
+t "create on a PF without a driver says to give it one first" \
+	'((RC == 1)) && has "PF $PF has no driver" && val_is "$ROOT/bus/pci/devices/$PF/sriov_numvfs" 0'
+vic bind $PF
+vic create $PF 2
+t "create on a PF bound to vfio-pci asks for enable_sriov=1" \
+	'((RC == 1)) && has "modprobe vfio-pci enable_sriov=1" && val_is "$ROOT/bus/pci/devices/$PF/sriov_numvfs" 0'
+echo Y >"$ROOT/module/vfio_pci/parameters/enable_sriov"
+vic create $PF 2
+t "create on a PF bound to vfio-pci with enable_sriov=Y works" \
+	'((RC == 0)) && has "created 2 VFs" && drv_is $PF vfio-pci'
 vic create $PF many
 t "create with a bad count is a usage error" '((RC == 2)) && has "N must be a number"'
 
