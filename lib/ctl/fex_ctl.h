@@ -84,7 +84,10 @@ struct fex_ctl_hooks {
 	void *ctx;
 };
 
+struct fex_vif_db;
+
 struct fex_ctl_conf {
+	struct fex_vif_db *db;		/* lib/vif tables the methods act on */
 	const char *path;		/* socket; NULL = FEX_CTL_DEFAULT_PATH */
 	const char *group;		/* group (name or gid) owning the socket whose
 					 * members may change things; NULL or "" =
@@ -109,6 +112,7 @@ struct fex_ctl_peer {
 struct fex_ctl_err {
 	int code;			/* enum fex_ctl_code */
 	char field[64];			/* "" = not about one field */
+	char response[24];		/* SPEC §2 name; "" = derived from code */
 	char message[512];
 };
 

@@ -1,0 +1,824 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control server: one thread, one epoll set, a unix stream socket.
+ * Per client: a line buffer capped at max_request, an output buffer
+ * capped at max_output, an idle timer. Nothing a client does can block
+ * the thread: sockets are non-blocking, every buffer is bounded, and a
+ * client that breaks a bound is dropped.
+ */
+#define _GNU_SOURCE	/* accept4, struct ucred */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_lcore.h>
+
+#include "fex_ctl_priv.h"
+
+RTE_LOG_REGISTER(fex_logtype_ctl, fex.ctl, INFO);
+
+#define READ_CHUNK		(64 * 1024)
+#define EVENTS_MAX		64
+#define ACCEPT_BURST		64
+#define SWEEP_MS		250
+#define DISCARD_MAX		(64ull * 1024 * 1024)	/* then close anyway */
+
+/* ---------------------------------------------------------------- framing */
+
+int
+linebuf_init(struct linebuf *lb, size_t cap)
+{
+	memset(lb, 0, sizeof(*lb));
+	lb->buf = malloc(cap);
+	if (lb->buf == NULL)
+		return -ENOMEM;
+	lb->cap = cap;
+	return 0;
+}
+
+void
+linebuf_free(struct linebuf *lb)
+{
+	free(lb->buf);
+	lb->buf = NULL;
+}
+
+int
+linebuf_feed(struct linebuf *lb, const char *data, size_t n,
+	     linebuf_cb cb, void *arg)
+{
+	while (n > 0) {
+		const char *nl = memchr(data, '\n', n);
+		size_t take = nl != NULL ? (size_t)(nl - data) : n;
+		int rc;
+
+		if (lb->discarding) {
+			lb->discarded += take;
+			if (nl == NULL)
+				return 0;
+			lb->discarding = false;
+			rc = cb(arg, LINEBUF_OVERSIZE_END, NULL, 0);
+			if (rc != 0)
+				return rc;
+		} else if (lb->len + take > lb->cap) {
+			lb->discarding = true;
+			lb->discarded = lb->len + take;
+			lb->len = 0;
+			rc = cb(arg, LINEBUF_OVERSIZE, NULL, 0);
+			if (rc != 0)
+				return rc;
+			if (nl == NULL)
+				return 0;
+			lb->discarding = false;
+			rc = cb(arg, LINEBUF_OVERSIZE_END, NULL, 0);
+			if (rc != 0)
+				return rc;
+		} else {
+			memcpy(lb->buf + lb->len, data, take);
+			lb->len += take;
+			if (nl == NULL)
+				return 0;
+			size_t len = lb->len;
+
+			lb->len = 0;
+			if (len > 0 && lb->buf[len - 1] == '\r')
+				len--;
+			rc = cb(arg, LINEBUF_LINE, lb->buf, len);
+			if (rc != 0)
+				return rc;
+		}
+		data += take + 1;
+		n -= take + 1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- clients */
+
+enum client_state {
+	CLIENT_OPEN,
+	CLIENT_DISCARDING,	/* oversized line: drop input until its '\n' */
+	CLIENT_CLOSING,		/* send what is queued, then close */
+};
+
+struct client {
+	TAILQ_ENTRY(client) next;
+	int fd;
+	enum client_state state;
+	bool dead;
+	bool eof;		/* the peer will send no more */
+	uint32_t events;	/* armed in epoll */
+	struct fex_ctl_peer peer;
+	struct linebuf in;
+	char *out;
+	size_t out_len;		/* queued bytes from out_off */
+	size_t out_off;
+	uint64_t last_ms;
+};
+
+TAILQ_HEAD(client_list, client);
+
+struct server {
+	struct fex_ctl *ctl;
+	struct client_list clients;
+	struct client_list dead;
+	unsigned int nb_clients;
+	char scratch[READ_CHUNK];
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+cnt_add(uint64_t *c, uint64_t v)
+{
+	__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
+}
+
+static bool
+uid_in_group(uid_t uid, gid_t gid, gid_t group)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	gid_t groups[256];
+	int n = RTE_DIM(groups), i;
+
+	if (gid == group)
+		return true;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return false;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &n) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (groups[i] == group)
+			return true;
+	return false;
+}
+
+static void
+client_kill(struct server *s, struct client *c)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	epoll_ctl(s->ctl->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	TAILQ_REMOVE(&s->clients, c, next);
+	TAILQ_INSERT_TAIL(&s->dead, c, next);
+	s->nb_clients--;
+	__atomic_store_n(&s->ctl->cnt.clients, s->nb_clients, __ATOMIC_RELAXED);
+}
+
+static void
+reap(struct server *s)
+{
+	struct client *c;
+
+	while ((c = TAILQ_FIRST(&s->dead)) != NULL) {
+		TAILQ_REMOVE(&s->dead, c, next);
+		linebuf_free(&c->in);
+		free(c->out);
+		free(c);
+	}
+}
+
+/* Wait for input unless the peer is done sending, for output space
+ * while replies are queued. */
+static void
+client_arm(struct server *s, struct client *c)
+{
+	struct epoll_event ev = { .data.ptr = c };
+
+	ev.events = (c->eof ? 0 : EPOLLIN | EPOLLRDHUP) |
+		(c->out_len > 0 ? EPOLLOUT : 0);
+	if (ev.events == c->events)
+		return;
+	c->events = ev.events;
+	epoll_ctl(s->ctl->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* Queue one reply line. Drops the client if its unread replies would
+ * exceed max_output. 0, or -1 when the client was dropped. */
+static int
+client_queue(struct server *s, struct client *c, const char *line, size_t len)
+{
+	size_t need = len + 1;
+
+	if (c->out_off > 0 && c->out_off + c->out_len + need > s->ctl->max_output) {
+		memmove(c->out, c->out + c->out_off, c->out_len);
+		c->out_off = 0;
+	}
+	if (c->out_len + need > s->ctl->max_output) {
+		CTL_LOG(NOTICE, "client pid %d: %zu bytes of replies unread, dropped",
+			(int)c->peer.pid, c->out_len);
+		cnt_add(&s->ctl->cnt.overflowed, 1);
+		client_kill(s, c);
+		return -1;
+	}
+	memcpy(c->out + c->out_off + c->out_len, line, len);
+	c->out[c->out_off + c->out_len + len] = '\n';
+	c->out_len += need;
+	return 0;
+}
+
+/* Write what can be written now. 0, or -1 when the client was closed. */
+static int
+client_flush(struct server *s, struct client *c)
+{
+	while (c->out_len > 0) {
+		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			client_kill(s, c);
+			return -1;
+		}
+		c->out_off += (size_t)w;
+		c->out_len -= (size_t)w;
+		c->last_ms = now_ms();
+	}
+	if (c->out_len == 0) {
+		c->out_off = 0;
+		if (c->state == CLIENT_CLOSING) {
+			client_kill(s, c);
+			return -1;
+		}
+	}
+	client_arm(s, c);
+	return 0;
+}
+
+static int
+client_reply_error(struct server *s, struct client *c, int code, const char *msg)
+{
+	json_t *r = json_pack("{s:s, s:n, s:{s:i, s:s}}", "jsonrpc", "2.0", "id",
+			      "error", "code", code, "message", msg);
+	char *line = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
+	int rc = -1;
+
+	if (line != NULL)
+		rc = client_queue(s, c, line, strlen(line));
+	else
+		client_kill(s, c);
+	free(line);
+	json_decref(r);
+	return rc;
+}
+
+struct feed_ctx {
+	struct server *s;
+	struct client *c;
+};
+
+static int
+on_line(void *arg, enum linebuf_event ev, char *line, size_t len)
+{
+	struct feed_ctx *f = arg;
+	struct server *s = f->s;
+	struct client *c = f->c;
+	char msg[128];
+	char *reply;
+	size_t i;
+	int rc;
+
+	switch (ev) {
+	case LINEBUF_OVERSIZE:
+		cnt_add(&s->ctl->cnt.oversized, 1);
+		snprintf(msg, sizeof(msg),
+			 "request line longer than %zu bytes; send one JSON-RPC "
+			 "request of at most %zu bytes per line",
+			 s->ctl->max_request, s->ctl->max_request);
+		c->state = CLIENT_DISCARDING;
+		return client_reply_error(s, c, FEX_CTL_E_REQUEST, msg);
+	case LINEBUF_OVERSIZE_END:
+		c->state = CLIENT_CLOSING;
+		return 1;	/* stop reading: close once the reply is out */
+	case LINEBUF_LINE:
+		break;
+	}
+	for (i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			break;
+	if (i == len)
+		return 0;	/* blank line */
+	cnt_add(&s->ctl->cnt.requests, 1);
+	reply = fex_ctl_call_line(s->ctl, line, len, &c->peer);
+	if (reply == NULL) {
+		client_kill(s, c);
+		return -1;
+	}
+	rc = client_queue(s, c, reply, strlen(reply));
+	free(reply);
+	return rc;
+}
+
+/* Read one chunk (fairness: one per wake-up) and serve its lines. */
+static void
+client_read(struct server *s, struct client *c)
+{
+	struct feed_ctx f = { .s = s, .c = c };
+	ssize_t r;
+	int rc;
+
+	do {
+		r = recv(c->fd, s->scratch, sizeof(s->scratch), MSG_DONTWAIT);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (r < 0) {
+		client_kill(s, c);
+		return;
+	}
+	c->last_ms = now_ms();
+	if (r == 0) {
+		/* Half-closed: serve an unterminated last line, send the
+		 * replies, then close. */
+		c->eof = true;
+		if (c->state == CLIENT_OPEN && c->in.len > 0) {
+			rc = on_line(&f, LINEBUF_LINE, c->in.buf, c->in.len);
+			c->in.len = 0;
+			if (rc < 0 || c->dead)
+				return;
+		}
+		c->state = CLIENT_CLOSING;
+		client_flush(s, c);
+		return;
+	}
+	if (c->state == CLIENT_CLOSING)
+		return;		/* input after the end is ignored */
+	rc = linebuf_feed(&c->in, s->scratch, (size_t)r, on_line, &f);
+	if (rc < 0 || c->dead)
+		return;
+	if (c->state == CLIENT_DISCARDING && c->in.discarded > DISCARD_MAX) {
+		client_kill(s, c);
+		return;
+	}
+	client_flush(s, c);
+}
+
+static void
+accept_clients(struct server *s)
+{
+	struct fex_ctl *ctl = s->ctl;
+	int i;
+
+	for (i = 0; i < ACCEPT_BURST; i++) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+		struct ucred cred;
+		socklen_t clen = sizeof(cred);
+		struct client *c;
+		int fd;
+
+		fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				CTL_LOG(WARNING, "accept: %s", strerror(errno));
+			return;
+		}
+		if (s->nb_clients >= ctl->max_clients) {
+			char line[160];
+			int n = snprintf(line, sizeof(line),
+				"{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,"
+				"\"message\":\"too many clients (limit %u); try again later\"}}\n",
+				FEX_CTL_E_RESOURCES, ctl->max_clients);
+
+			if (send(fd, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+				CTL_LOG(DEBUG, "refusing client: %s", strerror(errno));
+			close(fd);
+			cnt_add(&ctl->cnt.refused, 1);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (c == NULL || linebuf_init(&c->in, ctl->max_request) < 0 ||
+		    (c->out = malloc(ctl->max_output)) == NULL) {
+			if (c != NULL)
+				linebuf_free(&c->in);
+			free(c);
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->last_ms = now_ms();
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0) {
+			c->peer.pid = cred.pid;
+			c->peer.uid = cred.uid;
+			c->peer.gid = cred.gid;
+			c->peer.may_change = cred.uid == 0 ||
+				(ctl->have_group &&
+				 uid_in_group(cred.uid, cred.gid, ctl->group));
+		} else {
+			c->peer.uid = (uid_t)-1;
+			c->peer.gid = (gid_t)-1;
+		}
+		ev.data.ptr = c;
+		c->events = ev.events;
+		if (epoll_ctl(ctl->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			linebuf_free(&c->in);
+			free(c->out);
+			free(c);
+			close(fd);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&s->clients, c, next);
+		s->nb_clients++;
+		__atomic_store_n(&ctl->cnt.clients, s->nb_clients, __ATOMIC_RELAXED);
+		cnt_add(&ctl->cnt.accepted, 1);
+	}
+}
+
+static void
+sweep_idle(struct server *s, uint64_t now)
+{
+	struct client *c, *tmp;
+
+	for (c = TAILQ_FIRST(&s->clients); c != NULL; c = tmp) {
+		tmp = TAILQ_NEXT(c, next);
+		if (now - c->last_ms >= s->ctl->idle_ms) {
+			cnt_add(&s->ctl->cnt.timed_out, 1);
+			client_kill(s, c);
+		}
+	}
+}
+
+static void *
+server_main(void *arg)
+{
+	struct fex_ctl *ctl = arg;
+	struct server *s;
+	struct epoll_event evs[EVENTS_MAX];
+	uint64_t next_sweep = now_ms() + SWEEP_MS;
+	struct client *c;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		CTL_LOG(ERR, "control thread: out of memory");
+		return NULL;
+	}
+	s->ctl = ctl;
+	TAILQ_INIT(&s->clients);
+	TAILQ_INIT(&s->dead);
+
+	for (;;) {
+		int n, i;
+		uint64_t now;
+
+		n = epoll_wait(ctl->epoll_fd, evs, EVENTS_MAX, SWEEP_MS);
+		if (n < 0 && errno != EINTR) {
+			CTL_LOG(ERR, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+
+			if (p == &ctl->stop_fd)
+				goto out;
+			if (p == &ctl->listen_fd) {
+				accept_clients(s);
+				continue;
+			}
+			c = p;
+			if (c->dead)
+				continue;
+			if (evs[i].events & EPOLLOUT)
+				if (client_flush(s, c) < 0)
+					continue;
+			if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+				client_read(s, c);
+		}
+		reap(s);
+		now = now_ms();
+		if (now >= next_sweep) {
+			sweep_idle(s, now);
+			reap(s);
+			next_sweep = now + SWEEP_MS;
+		}
+	}
+out:
+	while ((c = TAILQ_FIRST(&s->clients)) != NULL)
+		client_kill(s, c);
+	reap(s);
+	free(s);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- socket */
+
+static int
+make_dirs(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	char *p;
+
+	if (strlen(path) >= sizeof(dir)) {
+		snprintf(err, errlen, "socket path %s: too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(dir, path);
+	p = strrchr(dir, '/');
+	if (p == NULL || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create directory %s: %s",
+				 dir, strerror(errno));
+			return -errno;
+		}
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create directory %s: %s", dir,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* A socket file left by a dead server is removed; a live one is not. */
+static int
+clear_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(sa->sun_path, &st) < 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s exists and is not a socket; remove it "
+			 "or choose another control path", sa->sun_path);
+		return -EEXIST;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -errno;
+	}
+	rc = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
+	close(fd);
+	if (rc == 0) {
+		snprintf(err, errlen, "another server is listening on %s; stop it "
+			 "or choose another control path", sa->sun_path);
+		return -EADDRINUSE;
+	}
+	unlink(sa->sun_path);
+	return 0;
+}
+
+static int
+open_socket(struct fex_ctl *ctl, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, rc;
+
+	rc = make_dirs(ctl->path, err, errlen);
+	if (rc < 0)
+		return rc;
+	strcpy(sa.sun_path, ctl->path);
+	rc = clear_stale(&sa, err, errlen);
+	if (rc < 0)
+		return rc;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -errno;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot bind %s: %s", ctl->path, strerror(errno));
+		goto out_close;
+	}
+	/* The mode is set right after bind: umask is per process, and the
+	 * permission check does not rely on the file mode anyway. */
+	if (chmod(ctl->path, 0660) < 0 ||
+	    (ctl->have_group && chown(ctl->path, (uid_t)-1, ctl->group) < 0)) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot set mode 0660 / group of %s: %s",
+			 ctl->path, strerror(errno));
+		goto out_unlink;
+	}
+	if (listen(fd, 128) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "listen %s: %s", ctl->path, strerror(errno));
+		goto out_unlink;
+	}
+	ctl->listen_fd = fd;
+	return 0;
+out_unlink:
+	unlink(ctl->path);
+out_close:
+	close(fd);
+	return rc;
+}
+
+static int
+resolve_group(const char *name, gid_t *gid, char *err, size_t errlen)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+	char *end;
+	unsigned long v;
+
+	if (getgrnam_r(name, &gr, buf, sizeof(buf), &res) == 0 && res != NULL) {
+		*gid = gr.gr_gid;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(name, &end, 10);
+	if (*name != '\0' && *end == '\0' && errno == 0 && v < UINT32_MAX) {
+		*gid = (gid_t)v;
+		return 0;
+	}
+	snprintf(err, errlen, "control group '%s': no such group; give an existing "
+		 "group name or gid, or none for root only", name);
+	return -ENOENT;
+}
+
+/* ---------------------------------------------------------------- API */
+
+struct fex_ctl *
+fex_ctl_create(const struct fex_ctl_conf *conf, char *err, size_t errlen)
+{
+	const char *path = conf->path != NULL ? conf->path : FEX_CTL_DEFAULT_PATH;
+	struct fex_ctl *ctl;
+
+	if (strlen(path) == 0 || strlen(path) >= sizeof(ctl->path)) {
+		snprintf(err, errlen, "control socket path '%s': must be 1..%zu "
+			 "characters", path, sizeof(ctl->path) - 1);
+		return NULL;
+	}
+	ctl = calloc(1, sizeof(*ctl));
+	if (ctl == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	strcpy(ctl->path, path);
+	ctl->listen_fd = -1;
+	ctl->stop_fd = -1;
+	ctl->epoll_fd = -1;
+	ctl->db = conf->db;
+	ctl->hooks = conf->hooks;
+	ctl->idle_ms = conf->idle_ms ? conf->idle_ms : FEX_CTL_DEFAULT_IDLE_MS;
+	ctl->max_request = conf->max_request ? conf->max_request :
+		FEX_CTL_DEFAULT_MAX_REQUEST;
+	ctl->max_output = conf->max_output ? conf->max_output :
+		FEX_CTL_DEFAULT_MAX_OUTPUT;
+	ctl->max_clients = conf->max_clients ? conf->max_clients :
+		FEX_CTL_DEFAULT_MAX_CLIENTS;
+	if (ctl->max_output < 4096)
+		ctl->max_output = 4096;
+	if (conf->group != NULL && conf->group[0] != '\0') {
+		if (resolve_group(conf->group, &ctl->group, err, errlen) < 0)
+			goto out_free;
+		ctl->have_group = true;
+	}
+	if (conf->state_path != NULL && conf->state_path[0] != '\0') {
+		ctl->state_path = strdup(conf->state_path);
+		if (ctl->state_path == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out_free;
+		}
+	}
+	if (ctl_register_builtin(ctl) < 0) {
+		snprintf(err, errlen, "cannot register the control methods");
+		goto out_free;
+	}
+	return ctl;
+out_free:
+	fex_ctl_destroy(ctl);
+	return NULL;
+}
+
+int
+fex_ctl_start(struct fex_ctl *ctl, char *err, size_t errlen)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int rc;
+
+	if (ctl->running) {
+		snprintf(err, errlen, "control server already running on %s", ctl->path);
+		return -EALREADY;
+	}
+	rc = open_socket(ctl, err, errlen);
+	if (rc < 0)
+		return rc;
+	ctl->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ctl->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (ctl->stop_fd < 0 || ctl->epoll_fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "eventfd/epoll: %s", strerror(errno));
+		goto out_close;
+	}
+	ev.data.ptr = &ctl->stop_fd;
+	if (epoll_ctl(ctl->epoll_fd, EPOLL_CTL_ADD, ctl->stop_fd, &ev) < 0)
+		goto out_errno;
+	ev.data.ptr = &ctl->listen_fd;
+	if (epoll_ctl(ctl->epoll_fd, EPOLL_CTL_ADD, ctl->listen_fd, &ev) < 0)
+		goto out_errno;
+	rc = rte_ctrl_thread_create(&ctl->thread, "fex-ctl", NULL, server_main, ctl);
+	if (rc != 0) {
+		rc = -rc;
+		snprintf(err, errlen, "cannot start the control thread: %s",
+			 strerror(-rc));
+		goto out_close;
+	}
+	ctl->running = true;
+	CTL_LOG(INFO, "listening on %s", ctl->path);
+	return 0;
+out_errno:
+	rc = -errno;
+	snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+out_close:
+	fex_ctl_stop(ctl);
+	return rc;
+}
+
+void
+fex_ctl_stop(struct fex_ctl *ctl)
+{
+	if (ctl == NULL)
+		return;
+	if (ctl->running) {
+		uint64_t one = 1;
+
+		if (write(ctl->stop_fd, &one, sizeof(one)) != sizeof(one))
+			CTL_LOG(ERR, "cannot wake the control thread: %s",
+				strerror(errno));
+		pthread_join(ctl->thread, NULL);
+		ctl->running = false;
+	}
+	if (ctl->listen_fd >= 0) {
+		close(ctl->listen_fd);
+		unlink(ctl->path);
+		ctl->listen_fd = -1;
+	}
+	if (ctl->stop_fd >= 0) {
+		close(ctl->stop_fd);
+		ctl->stop_fd = -1;
+	}
+	if (ctl->epoll_fd >= 0) {
+		close(ctl->epoll_fd);
+		ctl->epoll_fd = -1;
+	}
+}
+
+void
+fex_ctl_destroy(struct fex_ctl *ctl)
+{
+	unsigned int i;
+
+	if (ctl == NULL)
+		return;
+	fex_ctl_stop(ctl);
+	for (i = 0; i < ctl->nb_methods; i++) {
+		free(ctl->methods[i].name);
+		free(ctl->methods[i].usage);
+	}
+	free(ctl->methods);
+	free(ctl->state_path);
+	free(ctl);
+}
+
+const struct fex_ctl_hooks *
+fex_ctl_hooks(const struct fex_ctl *ctl)
+{
+	return &ctl->hooks;
+}
+
+void
+fex_ctl_counters(const struct fex_ctl *ctl, struct fex_ctl_counters *out)
+{
+	out->accepted = __atomic_load_n(&ctl->cnt.accepted, __ATOMIC_RELAXED);
+	out->refused = __atomic_load_n(&ctl->cnt.refused, __ATOMIC_RELAXED);
+	out->requests = __atomic_load_n(&ctl->cnt.requests, __ATOMIC_RELAXED);
+	out->oversized = __atomic_load_n(&ctl->cnt.oversized, __ATOMIC_RELAXED);
+	out->timed_out = __atomic_load_n(&ctl->cnt.timed_out, __ATOMIC_RELAXED);
+	out->overflowed = __atomic_load_n(&ctl->cnt.overflowed, __ATOMIC_RELAXED);
+	out->clients = __atomic_load_n(&ctl->cnt.clients, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared by the files of lib/ctl (and its tests); not installed. */
+#ifndef FEX_CTL_PRIV_H
+#define FEX_CTL_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_log.h>
+
+#include "fex_ctl.h"
+
+extern int fex_logtype_ctl;
+#define CTL_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fex_logtype_ctl, "ctl: " fmt "\n", ##__VA_ARGS__)
+
+/* ---- framing: newline-delimited lines with a size cap ---- */
+
+enum linebuf_event {
+	LINEBUF_LINE,		/* a complete line (without '\n', '\r' trimmed) */
+	LINEBUF_OVERSIZE,	/* the line exceeds the cap: discarding it */
+	LINEBUF_OVERSIZE_END,	/* the '\n' ending the discarded line was seen */
+};
+
+struct linebuf {
+	char *buf;		/* cap bytes */
+	size_t len;
+	size_t cap;		/* longest line accepted, without '\n' */
+	bool discarding;	/* inside an oversized line */
+	uint64_t discarded;	/* bytes dropped from it so far */
+};
+
+typedef int (*linebuf_cb)(void *arg, enum linebuf_event ev, char *line, size_t len);
+
+int linebuf_init(struct linebuf *lb, size_t cap);
+void linebuf_free(struct linebuf *lb);
+/* Feed n bytes; cb is called for each event in order. Stops and returns
+ * cb's value if cb returns non-zero; else 0. Never holds more than cap
+ * bytes: the rest of an oversized line is dropped as it comes. */
+int linebuf_feed(struct linebuf *lb, const char *data, size_t n,
+		 linebuf_cb cb, void *arg);
+
+/* ---- methods and requests ---- */
+
+struct ctl_method {
+	struct fex_ctl_method m;
+	char *name;
+	char *usage;
+};
+
+struct ctl_deferred {
+	void (*fn)(struct fex_ctl *ctl, json_t *arg);
+	json_t *arg;
+};
+
+#define CTL_DEFERRED_MAX	8
+
+struct fex_ctl {
+	struct fex_vif_db *db;
+	struct fex_ctl_hooks hooks;
+	char path[108];
+	char *state_path;
+	bool have_group;
+	gid_t group;
+	unsigned int idle_ms;
+	size_t max_request;
+	size_t max_output;
+	unsigned int max_clients;
+
+	struct ctl_method *methods;
+	unsigned int nb_methods;
+
+	/* the request being served */
+	struct ctl_deferred undo[CTL_DEFERRED_MAX];
+	unsigned int nb_undo;
+	struct ctl_deferred commit[CTL_DEFERRED_MAX];
+	unsigned int nb_commit;
+	bool deferred_failed;
+
+	/* server */
+	int listen_fd;
+	int stop_fd;		/* eventfd */
+	int epoll_fd;
+	pthread_t thread;
+	bool running;
+	struct fex_ctl_counters cnt;	/* updated with __atomic builtins */
+};
+
+/* Forget the undo/commit work queued by an action (restore, errors). */
+void ctl_deferred_drop(struct fex_ctl *ctl);
+
+/* Built-in methods (fex_ctl_methods.c). */
+int ctl_register_builtin(struct fex_ctl *ctl);
+
+/* Find a method by name; NULL if none. */
+const struct fex_ctl_method *ctl_method_find(const struct fex_ctl *ctl,
+					     const char *name);
+
+/* Re-create what a state document holds (fex_ctl_methods.c): the same
+ * parse and action functions as the methods. */
+int ctl_apply_state(struct fex_ctl *ctl, json_t *doc, const char *file,
+		    char *err, size_t errlen);
+/* Build the state document from the live tables (fex_ctl_methods.c). */
+json_t *ctl_dump_state(struct fex_ctl *ctl);
+
+/* ---- persistence (fex_state.c) ---- */
+
+/* Write doc to path atomically: temp file in the same directory, fsync,
+ * rename, fsync of the directory. 0 or -errno with err; on failure the
+ * old file is untouched and no temp file is left. */
+int fex_state_write(const char *path, const json_t *doc, char *err, size_t errlen);
+/* Read path. *doc = NULL and 0 if it does not exist; -EINVAL with err
+ * naming the file, the line/column and the problem if it is corrupt. */
+int fex_state_read(const char *path, json_t **doc, char *err, size_t errlen);
+
+/* ---- params (fex_ctl_params.c): each fills err naming the field ---- */
+
+/* Refuse fields not in allowed (NULL-terminated). params may be NULL. */
+int param_only(const json_t *params, const char *const *allowed,
+	       struct fex_ctl_err *err);
+/* An integer in [min, max]. Returns 1 if absent and !required (out
+ * untouched), 0 if set, -1 on error. */
+int param_uint(const json_t *params, const char *name, bool required,
+	       uint64_t min, uint64_t max, const char *what,
+	       uint64_t *out, struct fex_ctl_err *err);
+/* A string of 1..maxlen characters (0..maxlen if allow_empty). */
+int param_str(const json_t *params, const char *name, bool required,
+	      size_t maxlen, bool allow_empty, const char **out,
+	      struct fex_ctl_err *err);
+/* One of values (NULL-terminated); *out is its index. */
+int param_enum(const json_t *params, const char *name, bool required,
+	       const char *const *values, unsigned int *out,
+	       struct fex_ctl_err *err);
+int param_bool(const json_t *params, const char *name, bool required,
+	       bool *out, struct fex_ctl_err *err);
+/* An array of distinct integers in [min, max], at most maxn; *n set. */
+int param_uint_list(const json_t *params, const char *name, bool required,
+		    uint64_t min, uint64_t max, const char *what,
+		    uint16_t *out, unsigned int maxn, unsigned int *n,
+		    struct fex_ctl_err *err);
+/* A name: 1..31 of [A-Za-z0-9._-]. */
+int param_name(const json_t *params, const char *name, bool required,
+	       const char **out, struct fex_ctl_err *err);
+/* A MAC "02:00:00:00:00:0a" (unicast, not zero). */
+int param_mac(const json_t *params, const char *name, bool required,
+	      uint8_t mac[6], struct fex_ctl_err *err);
+/* "cluster": absent or "default". */
+int param_cluster(const json_t *params, struct fex_ctl_err *err);
+/* The list "a, b, c" of a NULL-terminated array, for messages. */
+const char *param_allowed(const char *const *values, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of persistence: save -> restore round trip (ports re-created
+ * through the hook), a save that fails (full tmpfs) rolls the change back
+ * and keeps the old file, and corrupt files are reported by name.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fex_test.h"
+#include "fex_ctl_priv.h"
+#include "test_ctl_common.h"
+
+#define UUID1 "6b3a2a4e-8c1f-4d2b-9a7e-1f2e3d4c5b6a"
+#define UUID2 "7c4b3b5f-9d20-4e3c-8b8f-2a3f4e5d6c7b"
+
+static char dir[] = "/tmp/test_state.XXXXXX";
+
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Files in d other than the state file itself (temp files left over). */
+static unsigned int
+stray_files(const char *d, const char *keep)
+{
+	struct dirent *e;
+	unsigned int n = 0;
+	DIR *dp = opendir(d);
+
+	if (dp == NULL)
+		return 0;
+	while ((e = readdir(dp)) != NULL)
+		if (e->d_name[0] != '.' && strcmp(e->d_name, keep) != 0 &&
+		    strncmp(e->d_name, "filler", 6) != 0)
+			n++;
+	closedir(dp);
+	return n;
+}
+
+static void
+populate(struct fex_ctl *ctl)
+{
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"web\",\"vlans\":[10,20],"
+		  "\"native_vlan\":10,\"cos\":3,\"rate_kbps\":100000,"
+		  "\"burst_bytes\":125000,\"mac_forging\":\"deny\","
+		  "\"ingress_rate_kbps\":5000,\"description\":\"front\"}") == 0);
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"db\",\"vlans\":[30],"
+		  "\"uplink_fail_action\":\"warning\",\"enabled\":false,"
+		  "\"io_performance\":\"high\",\"max_ports\":2}") == 0);
+	CU_ASSERT(tcall_code(ctl, "vif.associate", "{\"vif\":10,\"port\":\"ring:a\","
+		  "\"mac\":\"02:00:00:00:00:0a\",\"profile\":\"web\","
+		  "\"instance_uuid\":\"" UUID1 "\"}") == 0);
+	CU_ASSERT(tcall_code(ctl, "vif.preassociate", "{\"vif\":11,\"port\":\"ring:b\","
+		  "\"mac\":\"02:00:00:00:00:0b\",\"profile\":\"db\","
+		  "\"instance_uuid\":\"" UUID2 "\"}") == 0);
+	CU_ASSERT(tcall_code(ctl, "viflist.set", "{\"id\":100,\"vifs\":[10,11]}") == 0);
+	CU_ASSERT(tcall_code(ctl, "viflist.set", "{\"id\":7,\"vifs\":[11]}") == 0);
+}
+
+static void
+test_round_trip(void)
+{
+	char path[256], err[256];
+	struct fex_ctl *ctl;
+	char *before, *after, *file;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/rt/state.json", dir);
+	snprintf(err, sizeof(err), "%s/rt", dir);
+	CU_ASSERT_FATAL(mkdir(err, 0700) == 0);
+	tports_reset();
+	ctl = tctl_new(path, NULL, NULL);
+	CU_ASSERT_FATAL(ctl != NULL);
+	CU_ASSERT(fex_ctl_restore(ctl, err, sizeof(err)) == 0);	/* no file yet */
+	populate(ctl);
+	before = tstate(ctl);
+	file = read_file(path);
+	CU_ASSERT_FATAL(file != NULL);
+	doc = json_loads(file, 0, NULL);
+	CU_ASSERT(json_array_size(json_object_get(doc, "profiles")) == 2);
+	CU_ASSERT(json_array_size(json_object_get(doc, "vifs")) == 2);
+	CU_ASSERT(json_array_size(json_object_get(doc, "viflists")) == 2);
+	json_decref(doc);
+	free(file);
+	CU_ASSERT(stray_files(err, "state.json") == 0);
+	tctl_free(ctl);
+
+	/* a restart: same state, ports opened again through the hook */
+	tports_reset();
+	ctl = tctl_new(path, NULL, NULL);
+	CU_ASSERT_FATAL(ctl != NULL);
+	CU_ASSERT(fex_ctl_restore(ctl, err, sizeof(err)) == 0);
+	after = tstate(ctl);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	CU_ASSERT(tports.attached == 2);
+	CU_ASSERT(tports_open() == 2);
+	free(after);
+
+	/* disassociate is saved too */
+	CU_ASSERT(tcall_code(ctl, "vif.disassociate", "{\"vif\":11}") == 0);
+	CU_ASSERT(tports_open() == 1);
+	after = tstate(ctl);
+	tctl_free(ctl);
+	tports_reset();
+	ctl = tctl_new(path, NULL, NULL);
+	CU_ASSERT(fex_ctl_restore(ctl, err, sizeof(err)) == 0);
+	free(before);
+	before = tstate(ctl);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	CU_ASSERT(tports_open() == 1);
+	tctl_free(ctl);
+	free(before);
+	free(after);
+}
+
+static void
+fill(const char *d)
+{
+	char path[300], buf[4096];
+	unsigned int i;
+	int fd;
+
+	memset(buf, 'f', sizeof(buf));
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "%s/filler%u", d, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0)
+			return;
+		while (write(fd, buf, sizeof(buf)) > 0)
+			;
+		/* small writes to take the last partial pages too */
+		while (write(fd, buf, 1) > 0)
+			;
+		close(fd);
+	}
+}
+
+/* Every changing method, with the disk full: error, nothing changed. */
+static void
+test_save_failure(void)
+{
+	static const char *const calls[][2] = {
+		{ "profile.set", "{\"name\":\"web\",\"cos\":5}" },
+		{ "profile.set", "{\"name\":\"new\"}" },
+		{ "profile.delete", "{\"name\":\"spare\"}" },
+		{ "vif.associate", "{\"vif\":11,\"port\":\"ring:b\","
+		  "\"mac\":\"02:00:00:00:00:0b\",\"profile\":\"db\","
+		  "\"instance_uuid\":\"" UUID2 "\"}" },
+		{ "vif.associate", "{\"vif\":12,\"port\":\"ring:c\","
+		  "\"mac\":\"02:00:00:00:00:0c\",\"profile\":\"db\","
+		  "\"instance_uuid\":\"" UUID2 "\"}" },
+		{ "vif.preassociate", "{\"vif\":11,\"port\":\"ring:d\","
+		  "\"mac\":\"02:00:00:00:00:0b\",\"profile\":\"web\","
+		  "\"instance_uuid\":\"" UUID2 "\"}" },
+		{ "vif.disassociate", "{\"vif\":10}" },
+		{ "viflist.set", "{\"id\":100,\"vifs\":[10]}" },
+		{ "viflist.set", "{\"id\":101,\"vifs\":[10]}" },
+		{ "viflist.delete", "{\"id\":7}" },
+	};
+	char mnt[256], path[300], err[300];
+	struct fex_ctl *ctl;
+	char *before, *after, *file_before, *file_after;
+	unsigned int i, open_before;
+	json_t *r;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "not root: full-disk test skipped\n");
+		return;
+	}
+	snprintf(mnt, sizeof(mnt), "%s/full", dir);
+	CU_ASSERT_FATAL(mkdir(mnt, 0700) == 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=64k") < 0) {
+		fprintf(stderr, "cannot mount tmpfs (%s): full-disk test skipped\n",
+			strerror(errno));
+		rmdir(mnt);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/state.json", mnt);
+	tports_reset();
+	ctl = tctl_new(path, NULL, NULL);
+	CU_ASSERT_FATAL(ctl != NULL);
+	populate(ctl);
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"spare\"}") == 0);
+	fill(mnt);
+
+	before = tstate(ctl);
+	file_before = read_file(path);
+	open_before = tports_open();
+	for (i = 0; i < RTE_DIM(calls); i++) {
+		r = tcall(ctl, calls[i][0], calls[i][1]);
+		if (tcode(r) != FEX_CTL_E_SAVE) {
+			char *s = json_dumps(r, JSON_COMPACT);
+
+			fprintf(stderr, "\n%s %s -> %s\n", calls[i][0], calls[i][1], s);
+			free(s);
+		}
+		CU_ASSERT(tcode(r) == FEX_CTL_E_SAVE);
+		CU_ASSERT(strstr(json_string_value(json_object_get(
+			json_object_get(r, "error"), "message")),
+			"could not be saved") != NULL);
+		json_decref(r);
+		after = tstate(ctl);
+		CU_ASSERT_STRING_EQUAL(before, after);
+		free(after);
+		file_after = read_file(path);
+		CU_ASSERT(file_after != NULL && strcmp(file_before, file_after) == 0);
+		free(file_after);
+		CU_ASSERT(tports_open() == open_before);
+		CU_ASSERT(stray_files(mnt, "state.json") == 0);
+	}
+	/* space again: the same change goes through */
+	snprintf(err, sizeof(err), "%s/filler0", mnt);
+	unlink(err);
+	snprintf(err, sizeof(err), "%s/filler1", mnt);
+	unlink(err);
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"web\",\"cos\":5}") == 0);
+	tctl_free(ctl);
+	free(before);
+	free(file_before);
+	CU_ASSERT(umount(mnt) == 0);
+	rmdir(mnt);
+}
+
+static void
+test_corrupt(void)
+{
+	static const char *const bad[][2] = {
+		{ "{\"version\":1,\"profiles\":[", "line 1" },
+		{ "[]", "must be a JSON object" },
+		{ "{\"version\":2}", "version" },
+		{ "{\"version\":1,\"profiles\":{}}", "\"profiles\" must be an array" },
+		{ "{\"version\":1,\"junk\":1}", "junk" },
+		{ "{\"version\":1,\"profiles\":[{\"name\":\"a\"},"
+		  "{\"name\":\"b\",\"vlans\":[5000]}]}", "profiles[1]: vlans" },
+		{ "{\"version\":1,\"vifs\":[{\"vif\":1,\"port\":\"ring:a\","
+		  "\"mac\":\"02:00:00:00:00:01\",\"profile\":\"nope\","
+		  "\"instance_uuid\":\"" UUID1 "\",\"state\":\"associated\"}]}",
+		  "vifs[0]" },
+		{ "{\"version\":1,\"vifs\":[{\"vif\":1,\"port\":\"ring:a\","
+		  "\"mac\":\"02:00:00:00:00:01\",\"profile\":\"p\","
+		  "\"instance_uuid\":\"" UUID1 "\"}]}", "state" },
+		{ "{\"version\":1,\"viflists\":[7]}", "viflists[0]" },
+	};
+	char path[256], err[512];
+	struct fex_ctl *ctl;
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "%s/corrupt.json", dir);
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		write_file(path, bad[i][0]);
+		tports_reset();
+		ctl = tctl_new(path, NULL, NULL);
+		CU_ASSERT_FATAL(ctl != NULL);
+		err[0] = '\0';
+		CU_ASSERT(fex_ctl_restore(ctl, err, sizeof(err)) == -EINVAL);
+		CU_ASSERT(strstr(err, path) != NULL);
+		if (strstr(err, bad[i][1]) == NULL)
+			fprintf(stderr, "\nwant '%s' in: %s\n", bad[i][1], err);
+		CU_ASSERT(strstr(err, bad[i][1]) != NULL);
+		tctl_free(ctl);
+	}
+	unlink(path);
+}
+
+static void
+test_write_errors(void)
+{
+	char err[256] = "";
+	json_t *doc = json_object();
+
+	CU_ASSERT(fex_state_write("/nonexistent-dir/x/state.json", doc, err,
+				  sizeof(err)) < 0);
+	CU_ASSERT(strstr(err, "/nonexistent-dir/x/state.json") != NULL);
+	json_decref(doc);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	int rc;
+
+	if (tctl_eal_init("test_state") < 0)
+		return EXIT_FAILURE;
+	if (mkdtemp(dir) == NULL)
+		return EXIT_FAILURE;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return EXIT_FAILURE;
+	s = CU_add_suite("state", NULL, NULL);
+	CU_add_test(s, "save -> restore round trip", test_round_trip);
+	CU_add_test(s, "save fails: change rolled back, old file kept",
+		    test_save_failure);
+	CU_add_test(s, "corrupt state files named with the problem", test_corrupt);
+	CU_add_test(s, "write to a missing directory", test_write_errors);
+	rc = fex_test_run();
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", dir);
+	}
+	return rc;
+}
