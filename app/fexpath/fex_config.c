@@ -66,6 +66,8 @@ fex_config_usage(FILE *f, const char *prog)
 		"  --stats-period N     print port and VIF rates every N seconds\n"
 		"  --duration N         stop by itself after N seconds (0 = run until a signal)\n"
 		"  --mbufs N            mbufs per NUMA socket (default 16383)\n"
+		"  --idle-sleep-us N    sleep N us when a worker finds nothing to do\n"
+		"                       (0 = busy-poll, the default; for shared cores)\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"SIGINT or SIGTERM stop it cleanly (exit status 0).\n",
@@ -74,7 +76,7 @@ fex_config_usage(FILE *f, const char *prog)
 
 enum {
 	OPT_CONFIG = 256, OPT_UPLINK, OPT_TAG, OPT_CONTROL, OPT_CONTROL_GROUP,
-	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS,
+	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP,
 };
 
 static const struct option long_opts[] = {
@@ -88,6 +90,7 @@ static const struct option long_opts[] = {
 	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "mbufs", required_argument, NULL, OPT_MBUFS },
+	{ "idle-sleep-us", required_argument, NULL, OPT_IDLE_SLEEP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -149,6 +152,8 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 		return parse_uint(name, val, 0, 31536000, &cfg->duration);
 	case OPT_MBUFS:
 		return parse_uint(name, val, 1023, 1u << 24, &cfg->nb_mbufs);
+	case OPT_IDLE_SLEEP:
+		return parse_uint(name, val, 0, 100000, &cfg->idle_sleep_us);
 	default:
 		return -EINVAL;
 	}
@@ -166,6 +171,7 @@ static const struct {
 	{ "state", OPT_STATE },
 	{ "stats_period", OPT_STATS_PERIOD },
 	{ "mbufs", OPT_MBUFS },
+	{ "idle_sleep_us", OPT_IDLE_SLEEP },
 };
 
 static int
@@ -175,7 +181,7 @@ load_file(struct fex_app_config *cfg, const char *path)
 	unsigned int i;
 	int n, j, rc = 0;
 
-	file = rte_cfgfile_load(path, 0);
+	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (file == NULL) {
 		fprintf(stderr, "fexpath: cannot read config file %s: %s\n", path,
 			access(path, R_OK) == 0 ? "not a valid INI file" : strerror(errno));

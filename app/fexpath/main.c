@@ -11,15 +11,49 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
-#include "fex_config.h"
+#include <rte_pdump.h>
+#include <rte_thread.h>
 
-static volatile sig_atomic_t stop_requested;
+#include "fex_app.h"
+#include "fex_config.h"
+#include "fex_port.h"
+
+static struct fex_dp dp;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+}
+
+/* Statistics and --duration, on a control thread (never an lcore). */
+struct timer_arg {
+	unsigned int stats_period;
+	unsigned int duration;
+};
+
+static void *
+timer_thread(void *arg)
+{
+	const struct timer_arg *ta = arg;
+	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles();
+	uint64_t next = start + ta->stats_period * hz;
+
+	while (!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED)) {
+		uint64_t now = rte_get_timer_cycles();
+
+		if (ta->duration != 0 && now - start >= ta->duration * hz) {
+			__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+			break;
+		}
+		if (ta->stats_period != 0 && now >= next) {
+			fex_app_print_stats(&dp, stdout, ta->stats_period);
+			next += ta->stats_period * hz;
+		}
+		usleep(50 * 1000);
+	}
+	return NULL;
 }
 
 /* Index of the "--" that ends EAL's arguments, or -1. */
@@ -86,9 +120,15 @@ int
 main(int argc, char **argv)
 {
 	struct fex_app_config cfg;
+	struct fex_dp_conf dpc;
+	struct fex_ctl_conf cc;
+	struct fex_ctl *ctl;
+	struct timer_arg ta;
+	pthread_t timer;
 	char *eal_argv[argc + 4];
+	char err[512];
+	enum fex_tag_mode mode;
 	int sep, eal_argc, app_argc, rc, i;
-	uint64_t deadline = 0;
 
 	sep = find_app_args(argc, argv);
 	if (sep < 0 && wants_help(argc, argv)) {
@@ -112,6 +152,7 @@ main(int argc, char **argv)
 		return 0;
 	if (rc < 0)
 		return 2;
+	fex_tag_mode_parse(fex_config_tag_name(cfg.tag), &mode);
 
 	eal_argc = sep < 0 ? argc : sep;
 	for (i = 0; i < eal_argc; i++)
@@ -121,9 +162,9 @@ main(int argc, char **argv)
 	    !has_arg_prefix(eal_argc, argv, "--huge-dir") && !hugepages_usable()) {
 		fprintf(stderr, "fexpath: no free hugepages on a mounted hugetlbfs; "
 			"running with --no-huge -m 1024 (virtual devices only; "
-			"run tools/fex-setup.sh --hugepages for real NICs)\n");
+			"run tools/fex-setup.sh to reserve hugepages)\n");
 		eal_argv[eal_argc++] = (char *)"--no-huge";
-		if (!has_arg_prefix(eal_argc, argv, "-m"))  {
+		if (!has_arg_prefix(eal_argc, argv, "-m")) {
 			eal_argv[eal_argc++] = (char *)"-m";
 			eal_argv[eal_argc++] = (char *)"1024";
 		}
@@ -137,19 +178,60 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* dpdk-dumpcap attaches as a secondary process; not possible with
+	 * --in-memory or --no-huge, which is fine for a test run. */
+	if (rte_pdump_init() < 0)
+		printf("fexpath: packet capture (dpdk-dumpcap) unavailable: %s\n",
+		       rte_strerror(rte_errno));
 
-	printf("fexpath: uplink %s, tag %s, control %s, state %s\n", cfg.uplink,
-	       fex_config_tag_name(cfg.tag), cfg.control,
-	       cfg.no_state ? "(off)" : cfg.state);
+	memset(&dpc, 0, sizeof(dpc));
+	dpc.mode = mode;
+	dpc.uplink = cfg.uplink;
+	dpc.nb_mbufs = cfg.nb_mbufs;
+	dpc.idle_sleep_us = cfg.idle_sleep_us;
+	if (fex_dp_init(&dp, &dpc, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "%s\n", err);
+
+	memset(&cc, 0, sizeof(cc));
+	cc.db = dp.db;
+	cc.path = cfg.control;
+	cc.group = cfg.control_group;
+	cc.state_path = cfg.no_state ? NULL : cfg.state;
+	fex_app_hooks(&dp, &cc.hooks);
+	ctl = fex_ctl_create(&cc, err, sizeof(err));
+	if (ctl == NULL)
+		rte_exit(EXIT_FAILURE, "control: %s\n", err);
+	/* No worker reads the tables yet, so restoring (which publishes and
+	 * waits for grace periods) never waits on anyone. */
+	if (fex_ctl_restore(ctl, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "state: %s\n", err);
+	if (cfg.config_path[0] != '\0' &&
+	    fex_app_load_sections(ctl, cfg.config_path, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "config: %s\n", err);
+	if (fex_ctl_start(ctl, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "control socket: %s\n", err);
+	fex_app_telemetry_init(&dp);
+
+	printf("fexpath: uplink %s (port %u), tag %s, %u worker(s), control %s, state %s\n",
+	       cfg.uplink, dp.uplink, fex_tag_mode_name(mode), dp.nb_workers,
+	       cfg.control, cfg.no_state ? "(off)" : cfg.state);
 	fflush(stdout);
 
-	if (cfg.duration != 0)
-		deadline = rte_get_timer_cycles() + cfg.duration * rte_get_timer_hz();
-	while (!stop_requested &&
-	       (deadline == 0 || rte_get_timer_cycles() < deadline))
-		usleep(100 * 1000);
+	ta.stats_period = cfg.stats_period;
+	ta.duration = cfg.duration;
+	if (rte_ctrl_thread_create(&timer, "fex-timer", NULL, timer_thread, &ta) != 0)
+		rte_exit(EXIT_FAILURE, "cannot start the statistics thread\n");
 
-	printf("fexpath: stopping\n");
+	fex_dp_run(&dp);	/* until SIGINT/SIGTERM or --duration */
+
+	pthread_join(timer, NULL);
+	fex_ctl_stop(ctl);	/* state was saved at every change */
+	if (cfg.stats_period != 0)
+		fex_app_print_stats(&dp, stdout, cfg.stats_period);
+	fex_ctl_destroy(ctl);
+	fex_dp_fini(&dp);	/* ports flushed and closed: pcap files complete */
+	rte_pdump_uninit();
+	printf("fexpath: stopped\n");
 	rte_eal_cleanup();
 	return 0;
 }

@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "fex_app.h"
+#include "fex_port.h"
+
+/* ---- control hooks ---- */
+
+static int
+hook_attach(void *ctx, const char *spec, uint16_t *port_id, char *err,
+	    size_t errlen)
+{
+	return fex_dp_port_attach(ctx, spec, port_id, err, errlen);
+}
+
+static int
+hook_detach(void *ctx, uint16_t port_id)
+{
+	return fex_dp_port_detach(ctx, port_id);
+}
+
+static json_t *
+hook_port_list(void *ctx)
+{
+	return fex_app_port_list(ctx);
+}
+
+static json_t *
+hook_stats(void *ctx)
+{
+	return fex_app_stats(ctx);
+}
+
+void
+fex_app_hooks(struct fex_dp *dp, struct fex_ctl_hooks *hooks)
+{
+	hooks->port_attach = hook_attach;
+	hooks->port_detach = hook_detach;
+	hooks->port_list = hook_port_list;
+	hooks->stats = hook_stats;
+	hooks->ctx = dp;
+}
+
+/* ---- JSON views ---- */
+
+json_t *
+fex_app_port_list(struct fex_dp *dp)
+{
+	struct fex_port_info info[RTE_MAX_ETHPORTS];
+	unsigned int n, i;
+	json_t *a = json_array();
+
+	n = fex_port_list(info, RTE_DIM(info));
+	if (n > RTE_DIM(info))
+		n = RTE_DIM(info);
+	for (i = 0; i < n && a != NULL; i++) {
+		struct rte_eth_stats es;
+		uint16_t p = info[i].port_id;
+		int owner = dp->owner[p];
+
+		if (rte_eth_stats_get(p, &es) != 0)
+			memset(&es, 0, sizeof(es));
+		json_array_append_new(a, json_pack(
+			"{s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"port_id", (int)p, "spec", info[i].spec,
+			"kind", fex_port_kind_name(info[i].kind),
+			"role", p == dp->uplink ? "uplink" : "vnic",
+			"link", info[i].link_up ? "up" : "down",
+			"rx_queues", (int)info[i].nb_rxq,
+			"worker", owner,
+			"rx_packets", (json_int_t)es.ipackets,
+			"tx_packets", (json_int_t)es.opackets,
+			"rx_bytes", (json_int_t)es.ibytes,
+			"tx_bytes", (json_int_t)es.obytes,
+			"rx_missed", (json_int_t)es.imissed,
+			"tx_errors", (json_int_t)es.oerrors));
+	}
+	return a;
+}
+
+static json_t *
+counters_json(const struct fex_dp_stats *s)
+{
+	json_t *o = json_object();
+	unsigned int k;
+
+	for (k = 0; k < FEX_DP_CNT_MAX; k++)
+		json_object_set_new(o, fex_dp_cnt_names[k], json_integer((json_int_t)s->c[k]));
+	for (k = 1; k < FEX_TAG_ERR_MAX; k++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "malformed_%s", fex_tag_err_name(k));
+		json_object_set_new(o, name, json_integer((json_int_t)s->tag_err[k]));
+	}
+	return o;
+}
+
+json_t *
+fex_app_stats(struct fex_dp *dp)
+{
+	struct fex_dp_stats sum;
+	json_t *uplink, *workers = json_array(), *o;
+	unsigned int i;
+
+	fex_dp_stats_sum(dp, &sum);
+	uplink = counters_json(&sum);
+	json_object_set_new(uplink, "port_id", json_integer(dp->uplink));
+	json_object_set_new(uplink, "tag", json_string(fex_tag_mode_name(dp->mode)));
+	for (i = 0; i < dp->nb_workers; i++) {
+		const struct fex_dp_stats *s = &dp->workers[i]->st;
+		uint64_t tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
+		uint64_t pk = __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
+
+		json_array_append_new(workers, json_pack("{s:i, s:i, s:I, s:I, s:f}",
+			"worker", (int)i, "lcore", (int)dp->workers[i]->lcore,
+			"busy_cycles", (json_int_t)tsc, "packets", (json_int_t)pk,
+			"cycles_per_packet", pk ? (double)tsc / (double)pk : 0.0));
+	}
+	o = json_pack("{s:[o], s:o, s:I}", "uplinks", uplink, "workers", workers,
+		      "tsc_hz", (json_int_t)dp->hz);
+	return o;
+}
+
+/* ---- [profile X] / [vif N] / [viflist N] sections of the config ---- */
+
+/* "10,20,30-32" -> [10,20,30,31,32]; NULL if not such a list. */
+static json_t *
+int_list(const char *s)
+{
+	json_t *a = json_array();
+	const char *p = s;
+
+	while (*p != '\0') {
+		char *end;
+		long lo = strtol(p, &end, 10), hi;
+
+		if (end == p)
+			goto bad;
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p || hi < lo || hi - lo > 4096)
+				goto bad;
+		}
+		for (; lo <= hi; lo++)
+			json_array_append_new(a, json_integer(lo));
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p != '\0')
+			goto bad;
+	}
+	return a;
+bad:
+	json_decref(a);
+	return NULL;
+}
+
+/* An INI value as the JSON the method expects: lists for vlans/vifs,
+ * integers, booleans, else strings. */
+static json_t *
+ini_value(const char *key, const char *val)
+{
+	char *end;
+	long long n;
+
+	if (strcmp(key, "vlans") == 0 || strcmp(key, "vifs") == 0) {
+		json_t *a = int_list(val);
+
+		return a != NULL ? a : json_string(val);
+	}
+	if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0)
+		return json_true();
+	if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0)
+		return json_false();
+	errno = 0;
+	n = strtoll(val, &end, 10);
+	if (*val != '\0' && *end == '\0' && errno == 0 &&
+	    strcmp(key, "mac") != 0 && strcmp(key, "instance_uuid") != 0)
+		return json_integer(n);
+	return json_string(val);
+}
+
+static int
+call_section(struct fex_ctl *ctl, struct rte_cfgfile *file, const char *sect,
+	     const char *method, const char *id_key, const char *id,
+	     char *err, size_t errlen)
+{
+	int n = rte_cfgfile_section_num_entries(file, sect), j, rc = 0;
+	json_t *params = json_object(), *req, *resp, *e;
+
+	if (n < 0)
+		n = 0;
+	{
+		struct rte_cfgfile_entry entries[n + 1];
+
+		rte_cfgfile_section_entries(file, sect, entries, n);
+		json_object_set_new(params, id_key, ini_value("", id));
+		for (j = 0; j < n; j++)
+			json_object_set_new(params, entries[j].name,
+					    ini_value(entries[j].name, entries[j].value));
+	}
+	req = json_pack("{s:s, s:s, s:o, s:i}", "jsonrpc", "2.0", "method", method,
+			"params", params, "id", 1);
+	resp = fex_ctl_call(ctl, req, NULL);
+	e = json_object_get(resp, "error");
+	if (e != NULL) {
+		snprintf(err, errlen, "[%s]: %s", sect,
+			 json_string_value(json_object_get(e, "message")));
+		rc = -EINVAL;
+	}
+	json_decref(req);
+	json_decref(resp);
+	return rc;
+}
+
+int
+fex_app_load_sections(struct fex_ctl *ctl, const char *path, char *err,
+		      size_t errlen)
+{
+	static const struct {
+		const char *prefix, *method, *id_key;
+	} kinds[] = {	/* in dependency order */
+		{ "profile ", "profile.set", "name" },
+		{ "vif ", "vif.associate", "vif" },
+		{ "viflist ", "viflist.set", "id" },
+	};
+	struct rte_cfgfile *file;
+	unsigned int k;
+	int n, i, rc = 0;
+
+	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
+	if (file == NULL) {
+		snprintf(err, errlen, "cannot read %s", path);
+		return -EINVAL;
+	}
+	n = rte_cfgfile_num_sections(file, NULL, 0);
+	{
+		char *names[n > 0 ? n : 1];
+		char buf[n > 0 ? n : 1][CFG_NAME_LEN];
+
+		for (i = 0; i < n; i++)
+			names[i] = buf[i];
+		rte_cfgfile_sections(file, names, n);
+		for (i = 0; i < n; i++) {
+			bool known = strcmp(names[i], "fexpath") == 0;
+
+			for (k = 0; k < RTE_DIM(kinds); k++)
+				known |= strncmp(names[i], kinds[k].prefix,
+						 strlen(kinds[k].prefix)) == 0;
+			if (!known) {
+				snprintf(err, errlen, "%s: unknown section [%s]; allowed: "
+					 "[fexpath], [profile NAME], [vif ID], [viflist ID]",
+					 path, names[i]);
+				rc = -EINVAL;
+				goto out;
+			}
+		}
+		for (k = 0; k < RTE_DIM(kinds) && rc == 0; k++)
+			for (i = 0; i < n && rc == 0; i++)
+				if (strncmp(names[i], kinds[k].prefix,
+					    strlen(kinds[k].prefix)) == 0)
+					rc = call_section(ctl, file, names[i],
+							  kinds[k].method, kinds[k].id_key,
+							  names[i] + strlen(kinds[k].prefix),
+							  err, errlen);
+	}
+out:
+	rte_cfgfile_close(file);
+	return rc;
+}
+
+/* ---- observer: a table reader for statistics and telemetry ---- */
+
+static pthread_mutex_t observer_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fex_vif_reader observer;
+static bool observer_ready;
+
+/* Call fn with a table snapshot, from any non-worker thread. */
+static void
+observe(struct fex_dp *dp, void (*fn)(struct fex_dp *dp,
+				      const struct fex_vif_table *t, void *arg),
+	void *arg)
+{
+	pthread_mutex_lock(&observer_lock);
+	if (!observer_ready) {
+		if (fex_vif_reader_init(dp->db, dp->nb_workers, &observer) < 0) {
+			pthread_mutex_unlock(&observer_lock);
+			return;
+		}
+		observer_ready = true;
+	} else {
+		fex_vif_reader_online(&observer);
+	}
+	fn(dp, fex_vif_reader_snapshot(&observer), arg);
+	fex_vif_reader_quiescent(&observer);
+	fex_vif_reader_offline(&observer);
+	pthread_mutex_unlock(&observer_lock);
+}
+
+/* ---- telemetry ---- */
+
+static struct fex_dp *tel_dp;
+
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct fex_dp_stats s;
+	unsigned int k;
+
+	(void)cmd;
+	(void)params;
+	fex_dp_stats_sum(tel_dp, &s);
+	rte_tel_data_start_dict(d);
+	for (k = 0; k < FEX_DP_CNT_MAX; k++)
+		rte_tel_data_add_dict_u64(d, fex_dp_cnt_names[k], s.c[k]);
+	rte_tel_data_add_dict_u64(d, "busy_cycles", s.busy_tsc);
+	rte_tel_data_add_dict_u64(d, "busy_packets", s.busy_packets);
+	return 0;
+}
+
+static void
+list_vifs(struct fex_dp *dp, const struct fex_vif_table *t, void *arg)
+{
+	struct rte_tel_data *d = arg;
+	unsigned int v;
+
+	(void)dp;
+	for (v = FEX_VIF_MIN; v <= FEX_VIF_MAX; v++)
+		if (t->vif[v].state != FEX_VIF_NONE)
+			rte_tel_data_add_array_int(d, (int)v);
+}
+
+static int
+tel_vif_list(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	observe(tel_dp, list_vifs, d);
+	return 0;
+}
+
+static int
+tel_vif_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t c[FEX_VIF_CNT_MAX];
+	char *end;
+	long vif;
+	unsigned int k;
+
+	(void)cmd;
+	if (params == NULL)
+		return -EINVAL;
+	vif = strtol(params, &end, 10);
+	if (*end != '\0' || vif < FEX_VIF_MIN || vif > FEX_VIF_MAX ||
+	    fex_vif_stats(tel_dp->db, (uint16_t)vif, c) < 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	for (k = 0; k < FEX_VIF_CNT_MAX; k++)
+		rte_tel_data_add_dict_u64(d, fex_vif_counter_names[k], c[k]);
+	return 0;
+}
+
+static int
+tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int i;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < tel_dp->nb_workers; i++) {
+		const struct fex_dp_stats *s = &tel_dp->workers[i]->st;
+		uint64_t tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
+		uint64_t pk = __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
+		char name[64];
+
+		snprintf(name, sizeof(name), "worker%u_cycles_per_packet", i);
+		rte_tel_data_add_dict_u64(d, name, pk ? tsc / pk : 0);
+		snprintf(name, sizeof(name), "worker%u_packets", i);
+		rte_tel_data_add_dict_u64(d, name, pk);
+	}
+	return 0;
+}
+
+void
+fex_app_telemetry_init(struct fex_dp *dp)
+{
+	tel_dp = dp;
+	rte_telemetry_register_cmd("/fexpath/stats", tel_stats,
+		"Uplink and drop counters of fexpath. No parameters");
+	rte_telemetry_register_cmd("/fexpath/vif/list", tel_vif_list,
+		"VIF ids in the table. No parameters");
+	rte_telemetry_register_cmd("/fexpath/vif/stats", tel_vif_stats,
+		"Counters of one VIF. Parameters: int vif_id");
+	rte_telemetry_register_cmd("/fexpath/workers", tel_workers,
+		"Per-worker packets and cycles per packet. No parameters");
+}
+
+/* ---- --stats-period ---- */
+
+struct rate_state {
+	uint64_t port_rx[RTE_MAX_ETHPORTS], port_tx[RTE_MAX_ETHPORTS];
+	uint64_t vif_rx[FEX_VIF_SLOTS], vif_tx[FEX_VIF_SLOTS], vif_drop[FEX_VIF_SLOTS];
+};
+
+static struct rate_state prev;
+
+struct print_arg {
+	FILE *f;
+	double dt;
+};
+
+static void
+print_vifs(struct fex_dp *dp, const struct fex_vif_table *t, void *arg)
+{
+	struct print_arg *pa = arg;
+	unsigned int v, k;
+
+	fprintf(pa->f, "  %-6s %-6s %-14s %12s %12s %12s %12s\n", "VIF", "port",
+		"state", "rx-pps", "tx-pps", "drops", "drop-pps");
+	for (v = FEX_VIF_MIN; v <= FEX_VIF_MAX; v++) {
+		const struct fex_vif_entry *e = &t->vif[v];
+		uint64_t c[FEX_VIF_CNT_MAX], drops = 0;
+
+		if (e->state == FEX_VIF_NONE)
+			continue;
+		fex_vif_stats(dp->db, (uint16_t)v, c);
+		for (k = FEX_VIF_CNT_DROP_INACTIVE; k < FEX_VIF_CNT_MAX; k++)
+			drops += c[k];
+		fprintf(pa->f, "  %-6u %-6u %-14s %12.0f %12.0f %12" PRIu64 " %12.0f\n",
+			v, e->port, fex_vif_state_name((enum fex_vif_state)e->state),
+			(double)(c[FEX_VIF_CNT_RX_PACKETS] - prev.vif_rx[v]) / pa->dt,
+			(double)(c[FEX_VIF_CNT_TX_PACKETS] - prev.vif_tx[v]) / pa->dt,
+			drops, (double)(drops - prev.vif_drop[v]) / pa->dt);
+		prev.vif_rx[v] = c[FEX_VIF_CNT_RX_PACKETS];
+		prev.vif_tx[v] = c[FEX_VIF_CNT_TX_PACKETS];
+		prev.vif_drop[v] = drops;
+	}
+}
+
+void
+fex_app_print_stats(struct fex_dp *dp, FILE *f, double interval_s)
+{
+	struct fex_port_info info[RTE_MAX_ETHPORTS];
+	struct fex_dp_stats s;
+	struct print_arg pa = { f, interval_s > 0 ? interval_s : 1 };
+	unsigned int n, i, k;
+
+	n = fex_port_list(info, RTE_DIM(info));
+	if (n > RTE_DIM(info))
+		n = RTE_DIM(info);
+	fprintf(f, "\n######## fexpath statistics ########\n");
+	fprintf(f, "  %-5s %-6s %-40s %12s %12s %10s\n", "port", "role", "spec",
+		"rx-pps", "tx-pps", "missed");
+	for (i = 0; i < n; i++) {
+		struct rte_eth_stats es;
+		uint16_t p = info[i].port_id;
+
+		if (rte_eth_stats_get(p, &es) != 0)
+			continue;
+		fprintf(f, "  %-5u %-6s %-40.40s %12.0f %12.0f %10" PRIu64 "\n", p,
+			p == dp->uplink ? "uplink" : "vnic", info[i].spec,
+			(double)(es.ipackets - prev.port_rx[p]) / pa.dt,
+			(double)(es.opackets - prev.port_tx[p]) / pa.dt, es.imissed);
+		prev.port_rx[p] = es.ipackets;
+		prev.port_tx[p] = es.opackets;
+	}
+	observe(dp, print_vifs, &pa);
+	fex_dp_stats_sum(dp, &s);
+	fprintf(f, "  drops without a VIF:");
+	for (k = FEX_DP_DROP_UNKNOWN_VIF; k < FEX_DP_FLOOD_COPIES; k++)
+		fprintf(f, " %s=%" PRIu64, fex_dp_cnt_names[k], s.c[k]);
+	fprintf(f, "\n  cycles/packet: %.1f\n",
+		s.busy_packets ? (double)s.busy_tsc / (double)s.busy_packets : 0.0);
+	fflush(f);
+}

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Dataplane set-up, the vNIC port hot-plug of the control path, and the
+ * launch of the workers. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "fex_dp.h"
+#include "fex_port.h"
+
+RTE_LOG_REGISTER(fex_logtype_dp, fex.dp, INFO);
+#define DP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fex_logtype_dp, "dp: " fmt "\n", ##__VA_ARGS__)
+
+const char *const fex_dp_cnt_names[FEX_DP_CNT_MAX] = {
+	[FEX_DP_UPLINK_RX_PACKETS] = "rx_packets",
+	[FEX_DP_UPLINK_RX_BYTES] = "rx_bytes",
+	[FEX_DP_UPLINK_TX_PACKETS] = "tx_packets",
+	[FEX_DP_UPLINK_TX_BYTES] = "tx_bytes",
+	[FEX_DP_DROP_UNKNOWN_VIF] = "drop_unknown_vif",
+	[FEX_DP_DROP_MALFORMED] = "drop_malformed",
+	[FEX_DP_DROP_DIRECTION] = "drop_direction",
+	[FEX_DP_DROP_UPLINK_TX_FULL] = "drop_tx_full",
+	[FEX_DP_DROP_NO_VIF] = "drop_no_vif",
+	[FEX_DP_DROP_RUNT] = "drop_runt",
+	[FEX_DP_DROP_HANDOFF_FULL] = "drop_handoff_full",
+	[FEX_DP_DROP_STALE] = "drop_stale",
+	[FEX_DP_DROP_NO_MBUF] = "drop_no_mbuf",
+	[FEX_DP_FLOOD_COPIES] = "flood_copies",
+};
+
+static struct fex_poll_list *
+plist_alloc(int socket)
+{
+	return rte_zmalloc_socket("fex_plist", sizeof(struct fex_poll_list),
+				  RTE_CACHE_LINE_SIZE, socket);
+}
+
+static void
+port_conf_fill(const struct fex_dp *dp, struct fex_port_conf *pc,
+	       uint16_t queues)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->nb_rxq = queues;
+	pc->nb_txq = queues;
+	pc->clamp_queues = true;
+	pc->pool = dp->pool;
+	memcpy(pc->pools, dp->pools, sizeof(pc->pools));
+}
+
+static int
+pools_create(struct fex_dp *dp, unsigned int nb_mbufs, char *err, size_t errlen)
+{
+	unsigned int lc;
+
+	RTE_LCORE_FOREACH(lc) {
+		int s = (int)rte_lcore_to_socket_id(lc);
+		char name[RTE_MEMPOOL_NAMESIZE];
+
+		if (s < 0 || s >= RTE_MAX_NUMA_NODES)
+			s = 0;
+		if (dp->pools[s] != NULL)
+			continue;
+		snprintf(name, sizeof(name), "fex_mbuf_s%d", s);
+		dp->pools[s] = rte_pktmbuf_pool_create(name, nb_mbufs, 256, 0,
+						       RTE_MBUF_DEFAULT_BUF_SIZE, s);
+		if (dp->pools[s] == NULL) {
+			snprintf(err, errlen, "cannot create %u mbufs on socket %d: %s "
+				 "(lower --mbufs or add hugepages)", nb_mbufs, s,
+				 rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
+	lc = rte_get_main_lcore();
+	dp->pool = dp->pools[rte_lcore_to_socket_id(lc) < RTE_MAX_NUMA_NODES ?
+			     rte_lcore_to_socket_id(lc) : 0];
+	if (dp->pool == NULL)
+		dp->pool = dp->pools[0];
+	return 0;
+}
+
+static int
+workers_create(struct fex_dp *dp, char *err, size_t errlen)
+{
+	unsigned int lc, i, j;
+
+	dp->nb_workers = 0;
+	/* Worker 0 is the main lcore: fexpath -l 0 runs one worker. */
+	lc = rte_get_main_lcore();
+	for (;;) {
+		struct fex_worker *w;
+		int s = (int)rte_lcore_to_socket_id(lc);
+
+		/* One reader id stays for the statistics observer. */
+		if (dp->nb_workers == FEX_WORKERS_MAX - 1) {
+			snprintf(err, errlen, "at most %d worker lcores", FEX_WORKERS_MAX - 1);
+			return -E2BIG;
+		}
+		w = rte_zmalloc_socket("fex_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, s);
+		if (w == NULL)
+			goto nomem;
+		w->dp = dp;
+		w->id = dp->nb_workers;
+		w->lcore = lc;
+		w->plist = plist_alloc(s);
+		if (w->plist == NULL) {
+			rte_free(w);
+			goto nomem;
+		}
+		dp->workers[dp->nb_workers++] = w;
+		lc = rte_get_next_lcore(lc, 1, 0);
+		if (lc >= RTE_MAX_LCORE)
+			break;
+	}
+	for (i = 0; i < dp->nb_workers; i++)
+		for (j = 0; j < dp->nb_workers; j++) {
+			struct fex_worker *dst = dp->workers[j];
+			char name[RTE_RING_NAMESIZE];
+			struct rte_ring *r;
+
+			if (i == j)
+				continue;
+			snprintf(name, sizeof(name), "fex_ho_%u_%u", i, j);
+			r = rte_ring_create(name, FEX_HANDOFF_SIZE,
+					    rte_lcore_to_socket_id(dst->lcore),
+					    RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (r == NULL)
+				goto nomem;
+			dst->from[i] = r;
+			dp->workers[i]->to[j] = r;
+		}
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory for workers: %s", rte_strerror(rte_errno));
+	return -ENOMEM;
+}
+
+int
+fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
+	    size_t errlen)
+{
+	struct fex_port_conf pc;
+	struct fex_port_info info;
+	unsigned int i;
+	int rc;
+
+	memset(dp, 0, sizeof(*dp));
+	memset(dp->owner, -1, sizeof(dp->owner));
+	dp->mode = conf->mode;
+	dp->idle_sleep_us = conf->idle_sleep_us;
+	dp->hz = rte_get_tsc_hz();
+
+	rc = pools_create(dp, conf->nb_mbufs, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = workers_create(dp, err, errlen);
+	if (rc < 0)
+		return rc;
+	dp->db = fex_vif_db_create(dp->nb_workers + 1, dp->hz, (int)rte_socket_id());
+	if (dp->db == NULL) {
+		snprintf(err, errlen, "cannot create the VIF tables: %s",
+			 rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	dp->qsv = fex_vif_db_qsv(dp->db);
+
+	port_conf_fill(dp, &pc, (uint16_t)dp->nb_workers);
+	rc = fex_port_open(conf->uplink, &pc, &dp->uplink, err, errlen);
+	if (rc < 0)
+		return rc;
+	fex_port_info_get(dp->uplink, &info);
+	if (info.nb_txq < dp->nb_workers) {
+		snprintf(err, errlen, "uplink %s has %u tx queue(s) but %u worker "
+			 "lcores need one each: run with at most %u lcores (-l)",
+			 conf->uplink, info.nb_txq, dp->nb_workers, info.nb_txq);
+		return -EINVAL;
+	}
+	for (i = 0; i < dp->nb_workers; i++)
+		dp->workers[i]->has_uplink_queue = i < info.nb_rxq;
+	DP_LOG(INFO, "%u worker(s), uplink %s = port %u (%u rx queues), tag %s",
+	       dp->nb_workers, conf->uplink, dp->uplink, info.nb_rxq,
+	       fex_tag_mode_name(dp->mode));
+	return 0;
+}
+
+static int
+worker_main(void *arg)
+{
+	struct fex_worker *w = arg;
+
+	if (fex_vif_reader_init(w->dp->db, w->id, &w->rd) < 0) {
+		DP_LOG(ERR, "worker %u: cannot register as a table reader", w->id);
+		return -1;
+	}
+	fex_worker_loop(w);
+	fex_vif_reader_fini(&w->rd);
+	return 0;
+}
+
+void
+fex_dp_run(struct fex_dp *dp)
+{
+	unsigned int i;
+
+	for (i = 1; i < dp->nb_workers; i++)
+		rte_eal_remote_launch(worker_main, dp->workers[i],
+				      dp->workers[i]->lcore);
+	worker_main(dp->workers[0]);
+	rte_eal_mp_wait_lcore();
+}
+
+void
+fex_dp_fini(struct fex_dp *dp)
+{
+	unsigned int i, j;
+
+	fex_port_close_all();
+	for (i = 0; i < dp->nb_workers; i++) {
+		struct fex_worker *w = dp->workers[i];
+
+		for (j = 0; j < dp->nb_workers; j++)
+			rte_ring_free(w->from[j]);
+		rte_free(w->plist);
+		rte_free(w);
+	}
+	fex_vif_db_free(dp->db);
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		rte_mempool_free(dp->pools[i]);
+	memset(dp, 0, sizeof(*dp));
+}
+
+/* Publish a worker's new poll list and free the old one after a grace
+ * period: when this returns, the worker no longer polls what left. */
+static void
+plist_publish(struct fex_dp *dp, struct fex_worker *w, struct fex_poll_list *next)
+{
+	struct fex_poll_list *old;
+
+	old = __atomic_exchange_n(&w->plist, next, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(dp->qsv, RTE_QSBR_THRID_INVALID);
+	rte_free(old);
+}
+
+int
+fex_dp_port_attach(struct fex_dp *dp, const char *spec, uint16_t *port_id,
+		   char *err, size_t errlen)
+{
+	struct fex_port_conf pc;
+	struct fex_worker *w = NULL;
+	struct fex_poll_list *next;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < dp->nb_workers; i++)
+		if (w == NULL || dp->workers[i]->plist->n < w->plist->n)
+			w = dp->workers[i];
+	port_conf_fill(dp, &pc, 1);
+	rc = fex_port_open(spec, &pc, port_id, err, errlen);
+	if (rc < 0)
+		return rc;
+	next = plist_alloc((int)rte_lcore_to_socket_id(w->lcore));
+	if (next == NULL) {
+		fex_port_close(*port_id);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*next = *w->plist;
+	next->port[next->n++] = *port_id;
+	/* The owner is known before any table names the port. */
+	__atomic_store_n(&dp->owner[*port_id], (int8_t)w->id, __ATOMIC_RELEASE);
+	plist_publish(dp, w, next);
+	DP_LOG(INFO, "port %u (%s) polled by worker %u", *port_id, spec, w->id);
+	return 0;
+}
+
+int
+fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
+{
+	struct fex_poll_list *next;
+	struct fex_worker *w;
+	uint16_t i;
+	int owner;
+
+	if (port_id >= RTE_MAX_ETHPORTS || dp->owner[port_id] < 0)
+		return -ENOENT;
+	owner = dp->owner[port_id];
+	w = dp->workers[owner];
+	next = plist_alloc((int)rte_lcore_to_socket_id(w->lcore));
+	if (next == NULL)
+		return -ENOMEM;
+	for (i = 0; i < w->plist->n; i++)
+		if (w->plist->port[i] != port_id)
+			next->port[next->n++] = w->plist->port[i];
+	plist_publish(dp, w, next);
+	/* Frames still in hand-off rings for this port are dropped as
+	 * stale by the owner, which re-checks this. */
+	__atomic_store_n(&dp->owner[port_id], (int8_t)-1, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(dp->qsv, RTE_QSBR_THRID_INVALID);
+	DP_LOG(INFO, "port %u no longer polled (worker %d)", port_id, owner);
+	return fex_port_close(port_id);
+}
+
+void
+fex_dp_stats_sum(const struct fex_dp *dp, struct fex_dp_stats *out)
+{
+	unsigned int i, k;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < dp->nb_workers; i++) {
+		const struct fex_dp_stats *s = &dp->workers[i]->st;
+
+		for (k = 0; k < FEX_DP_CNT_MAX; k++)
+			out->c[k] += __atomic_load_n(&s->c[k], __ATOMIC_RELAXED);
+		for (k = 0; k < FEX_TAG_ERR_MAX; k++)
+			out->tag_err[k] += __atomic_load_n(&s->tag_err[k], __ATOMIC_RELAXED);
+		out->busy_tsc += __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
+		out->busy_packets += __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
+		out->iterations += __atomic_load_n(&s->iterations, __ATOMIC_RELAXED);
+	}
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Glue between the dataplane and the outside: control hooks, the
+ * start-up config's profiles and VIFs, statistics output, telemetry. */
+#ifndef FEX_APP_H
+#define FEX_APP_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "fex_ctl.h"
+#include "fex_dp.h"
+
+/* Hooks for lib/ctl backed by the dataplane (ctx = struct fex_dp *). */
+void fex_app_hooks(struct fex_dp *dp, struct fex_ctl_hooks *hooks);
+
+/* JSON views, also used by telemetry and --stats-period. */
+json_t *fex_app_port_list(struct fex_dp *dp);
+json_t *fex_app_stats(struct fex_dp *dp);
+
+/* Apply the [profile NAME], [vif ID] and [viflist ID] sections of the
+ * config file through the control methods (same checks as the socket).
+ * 0 or -errno with a message in err. */
+int fex_app_load_sections(struct fex_ctl *ctl, const char *path, char *err,
+			  size_t errlen);
+
+/* Register the /fexpath/... telemetry commands. */
+void fex_app_telemetry_init(struct fex_dp *dp);
+
+/* Print per-port and per-VIF rates since the last call (testpmd style). */
+void fex_app_print_stats(struct fex_dp *dp, FILE *f, double interval_s);
+
+#endif

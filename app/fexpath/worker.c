@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lcore loop. One iteration: take the VIF table snapshot, receive a
+ * burst from the uplink (fabric -> VM), drain the hand-off rings from the
+ * other workers, receive a burst from every owned vNIC port (VM ->
+ * fabric), flush what waits for the vNIC ports, report a quiescent state.
+ * Fast-path code never allocates (flood copies excepted), locks or prints;
+ * every frame that is not sent is counted under a named drop reason.
+ */
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "fex_dp.h"
+
+static inline void
+cnt_add(struct fex_dp_stats *st, enum fex_dp_cnt i, uint64_t n)
+{
+	/* Single writer; a relaxed store keeps the stats reader race-free. */
+	__atomic_store_n(&st->c[i], st->c[i] + n, __ATOMIC_RELAXED);
+}
+
+static inline void
+vif_cnt_sub(struct fex_vif_counters *c, enum fex_vif_cnt i, uint64_t n)
+{
+	__atomic_store_n(&c->c[i], c->c[i] - n, __ATOMIC_RELAXED);
+}
+
+/* ---- fabric -> VM ---- */
+
+/* Send what waits for one vNIC port. Frames the port refuses are taken
+ * back from tx_packets/tx_bytes and counted as drop_tx_full. */
+static void
+txbuf_flush(struct fex_worker *w, uint16_t port)
+{
+	struct fex_txbuf *b = &w->txbuf[port];
+	uint16_t sent, i;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(port, 0, b->m, b->n);
+	for (i = sent; i < b->n; i++) {
+		struct fex_vif_counters *c = &w->rd.cnt[b->m[i]->hash.usr];
+
+		vif_cnt_sub(c, FEX_VIF_CNT_TX_PACKETS, 1);
+		vif_cnt_sub(c, FEX_VIF_CNT_TX_BYTES, rte_pktmbuf_pkt_len(b->m[i]));
+		fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_TX_FULL, 1);
+	}
+	if (unlikely(sent < b->n))
+		rte_pktmbuf_free_bulk(&b->m[sent], b->n - sent);
+	b->n = 0;
+}
+
+static inline void
+txbuf_put(struct fex_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct fex_txbuf *b = &w->txbuf[port];
+
+	if (b->n == 0)
+		w->dirty[w->dirty_n++] = port;
+	b->m[b->n++] = m;
+	if (unlikely(b->n == FEX_BURST))
+		txbuf_flush(w, port);	/* stays on the dirty list, empty */
+}
+
+static void
+txbuf_flush_all(struct fex_worker *w)
+{
+	uint16_t i;
+
+	for (i = 0; i < w->dirty_n; i++)
+		txbuf_flush(w, w->dirty[i]);
+	w->dirty_n = 0;
+}
+
+/* Ingress policy and delivery of one frame to VIF `vif`, whose port this
+ * worker owns. `vlan` tells whether the VIF tag was already removed
+ * (tagged == false) or still sits in front (tagged == true, local case:
+ * tag and 802.1Q tag go in one move). */
+static inline void
+deliver(struct fex_worker *w, uint64_t now, uint16_t vif, struct rte_mbuf *m,
+	const struct fex_tag_info *ti, bool tagged)
+{
+	const struct fex_vif_table *t = w->rd.t;
+	const struct fex_vif_entry *v = fex_vif_entry(t, vif);
+	struct fex_vif_counters *c = &w->rd.cnt[vif];
+	struct fex_pkt_hdr h;
+	struct fex_pkt_action a;
+	enum fex_verdict vd;
+	enum fex_tag_mode mode = tagged ? w->dp->mode : FEX_TAG_NONE;
+	uint32_t len;
+
+	h.src = NULL;
+	h.has_vlan = ti->has_vlan;
+	h.vid = ti->vid;
+	h.pcp = ti->vlan_pcp;
+	h.len = rte_pktmbuf_pkt_len(m) - (tagged ? fex_tag_len(w->dp->mode) : 0);
+	vd = fex_vif_ingress_check(v, fex_vif_profile(t, v), &t->rt[vif].ingress,
+				   now, &h, &a);
+	if (unlikely(vd != FEX_PASS)) {
+		fex_vif_cnt_add(c, (enum fex_vif_cnt)vd, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if ((tagged || a.strip_vlan) &&
+	    unlikely(fex_tag_strip(m, mode, a.strip_vlan) != 0)) {
+		/* Only a frame shared with a flood copy gets here. */
+		fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_NO_HEADROOM, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	len = rte_pktmbuf_pkt_len(m);
+	m->hash.usr = vif;
+	fex_vif_cnt_add(c, FEX_VIF_CNT_TX_PACKETS, 1);
+	fex_vif_cnt_add(c, FEX_VIF_CNT_TX_BYTES, len);
+	txbuf_put(w, v->port, m);
+}
+
+/* A frame for `vif` (VIF tag still on when tagged): deliver it here, or
+ * hand it to the worker that owns the VIF's port (tag removed first). */
+static inline void
+route(struct fex_worker *w, uint64_t now, uint16_t vif, struct rte_mbuf *m,
+      const struct fex_tag_info *ti)
+{
+	const struct fex_vif_entry *v = fex_vif_entry(w->rd.t, vif);
+	int owner = w->dp->owner[v->port];
+
+	if (likely(owner == (int)w->id)) {
+		deliver(w, now, vif, m, ti, true);
+		return;
+	}
+	if (unlikely(owner < 0 || fex_tag_strip(m, w->dp->mode, false) != 0)) {
+		cnt_add(&w->st, FEX_DP_DROP_STALE, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->hash.usr = vif;
+	if (unlikely(rte_ring_sp_enqueue(w->to[owner], m) != 0)) {
+		cnt_add(&w->st, FEX_DP_DROP_HANDOFF_FULL, 1);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* Is VIF `vif` a destination now? Counts inactive ones on the VIF. */
+static inline bool
+vif_usable(struct fex_worker *w, uint16_t vif)
+{
+	const struct fex_vif_entry *v = fex_vif_entry(w->rd.t, vif);
+
+	if (likely(fex_vif_active(w->rd.t, v)))
+		return true;
+	if (v->state == FEX_VIF_NONE)
+		cnt_add(&w->st, FEX_DP_DROP_UNKNOWN_VIF, 1);
+	else
+		fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_DROP_INACTIVE, 1);
+	return false;
+}
+
+/* A flood frame: one copy per active member but the looped source. */
+static void
+flood(struct fex_worker *w, uint64_t now, struct rte_mbuf *m,
+      const struct fex_tag_info *ti)
+{
+	const struct fex_viflist *l = fex_viflist_lookup(w->rd.t, ti->dvif);
+	uint16_t i, last = 0, copies = 0;
+	bool have_last = false;
+
+	if (unlikely(l == NULL)) {
+		cnt_add(&w->st, FEX_DP_DROP_UNKNOWN_VIF, 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	for (i = 0; i < l->n; i++) {
+		uint16_t vif = l->vif[i];
+		struct rte_mbuf *c;
+
+		if (ti->looped && vif == ti->svif)
+			continue;	/* the sender: pruned, not a drop */
+		if (!fex_vif_active(w->rd.t, fex_vif_entry(w->rd.t, vif)))
+			continue;	/* members need not be up */
+		if (!have_last) {
+			last = vif;
+			have_last = true;
+			continue;
+		}
+		/* A private copy: each member's strip edits its own headers. */
+		c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		if (unlikely(c == NULL)) {
+			cnt_add(&w->st, FEX_DP_DROP_NO_MBUF, 1);
+			continue;
+		}
+		copies++;
+		route(w, now, vif, c, ti);
+	}
+	cnt_add(&w->st, FEX_DP_FLOOD_COPIES, copies);
+	if (have_last)
+		route(w, now, last, m, ti);
+	else
+		rte_pktmbuf_free(m);	/* nobody to deliver to: not a drop */
+}
+
+static inline void
+uplink_rx(struct fex_worker *w, uint64_t now, uint16_t *moved)
+{
+	struct fex_dp *dp = w->dp;
+	struct rte_mbuf *pkts[FEX_BURST];
+	uint16_t n, i;
+	uint64_t bytes = 0;
+
+	n = rte_eth_rx_burst(dp->uplink, (uint16_t)w->id, pkts, FEX_BURST);
+	if (n == 0)
+		return;
+	*moved += n;
+	for (i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct fex_tag_info ti;
+		int rc;
+
+		bytes += rte_pktmbuf_pkt_len(m);
+		rc = fex_tag_parse(m, dp->mode, FEX_TAG_DIR_DOWN, &ti);
+		if (unlikely(rc != 0)) {
+			cnt_add(&w->st, rc == -FEX_TAG_ERR_DIRECTION ?
+				FEX_DP_DROP_DIRECTION : FEX_DP_DROP_MALFORMED, 1);
+			w->st.tag_err[-rc]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(ti.ptr)) {
+			flood(w, now, m, &ti);
+			continue;
+		}
+		if (unlikely(!vif_usable(w, ti.dvif))) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		route(w, now, ti.dvif, m, &ti);
+	}
+	cnt_add(&w->st, FEX_DP_UPLINK_RX_PACKETS, n);
+	cnt_add(&w->st, FEX_DP_UPLINK_RX_BYTES, bytes);
+}
+
+/* Frames other workers received for our vNICs (VIF tag already off). */
+static inline void
+handoff_rx(struct fex_worker *w, uint64_t now, uint16_t *moved)
+{
+	struct rte_mbuf *pkts[FEX_BURST];
+	unsigned int j, n, i;
+
+	for (j = 0; j < w->dp->nb_workers; j++) {
+		if (w->from[j] == NULL)
+			continue;
+		n = rte_ring_sc_dequeue_burst(w->from[j], (void **)pkts,
+					      FEX_BURST, NULL);
+		*moved += n;
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			uint16_t vif = (uint16_t)m->hash.usr;
+			const struct fex_vif_entry *v = fex_vif_entry(w->rd.t, vif);
+			struct fex_tag_info ti;
+
+			/* Re-resolve: the VIF may have moved or gone. */
+			if (unlikely(w->dp->owner[v->port] != (int)w->id ||
+				     !fex_vif_active(w->rd.t, v) ||
+				     fex_tag_parse(m, FEX_TAG_NONE, FEX_TAG_DIR_DOWN,
+						   &ti) != 0)) {
+				cnt_add(&w->st, FEX_DP_DROP_STALE, 1);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			deliver(w, now, vif, m, &ti, false);
+		}
+	}
+}
+
+/* ---- VM -> fabric ---- */
+
+/* A tagged frame whose TCI changes (CoS rewrite, or a priority tag that
+ * takes the native VID): rewrite it, keep DEI, then push the VIF tag. */
+static inline int
+push_with_tci(struct rte_mbuf *m, enum fex_tag_mode mode, uint16_t svif,
+	      const struct fex_pkt_action *a)
+{
+	uint8_t *tci;
+	int rc;
+
+	if (unlikely(!fex_tag_writable(m)))
+		return -EBUSY;
+	tci = fex_vlan_tci(m, FEX_TAG_NONE, &rc);
+	if (unlikely(tci == NULL))
+		return rc;
+	fex_tag_wr16(tci, (uint16_t)((fex_tag_rd16(tci) & 0x1000) |
+				     ((a->pcp & 7) << 13) | (a->vid & 0xfff)));
+	return fex_tag_push(m, mode, svif, a->epcp);
+}
+
+static inline void
+vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
+{
+	struct fex_dp *dp = w->dp;
+	struct rte_mbuf *pkts[FEX_BURST], *drop[FEX_BURST];
+	struct fex_pkt_hdr h[FEX_BURST];
+	struct fex_pkt_action act[FEX_BURST];
+	uint8_t verdict[FEX_BURST];
+	uint16_t n, i, svif, out = 0, nd = 0, sent;
+	struct fex_vif_counters *c;
+	uint64_t bytes = 0;
+
+	n = rte_eth_rx_burst(port, 0, pkts, FEX_BURST);
+	if (n == 0)
+		return;
+	*moved += n;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+		h[i].src = (const struct rte_ether_addr *)(p + RTE_ETHER_ADDR_LEN);
+		h[i].len = rte_pktmbuf_pkt_len(m);
+		h[i].has_vlan = 0;
+		h[i].vid = 0;
+		h[i].pcp = 0;
+		if (likely(m->data_len >= RTE_ETHER_HDR_LEN + FEX_VLAN_LEN) &&
+		    fex_tag_rd16(p + FEX_TAG_MAC_LEN) == FEX_ETHER_TYPE_VLAN) {
+			uint16_t tci = fex_tag_rd16(p + FEX_TAG_MAC_LEN + 2);
+
+			h[i].has_vlan = 1;
+			h[i].vid = tci & 0xfff;
+			h[i].pcp = tci >> 13;
+		}
+	}
+	fex_vif_egress_burst(&w->rd, port, now, h, act, verdict, n, &svif);
+	if (unlikely(svif == 0)) {
+		cnt_add(&w->st, FEX_DP_DROP_NO_VIF, n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	c = &w->rd.cnt[svif];
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct fex_pkt_action *a = &act[i];
+		int rc;
+
+		if (unlikely(verdict[i] != FEX_PASS)) {
+			drop[nd++] = m;	/* counted by fex_vif_egress_burst */
+			continue;
+		}
+		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN)) {
+			cnt_add(&w->st, FEX_DP_DROP_RUNT, 1);
+			drop[nd++] = m;
+			continue;
+		}
+		if (a->insert_vlan)
+			rc = fex_tag_push_vlan(m, dp->mode, svif, a->epcp, a->vid, a->pcp);
+		else if (unlikely(a->set_tci))
+			rc = push_with_tci(m, dp->mode, svif, a);
+		else
+			rc = fex_tag_push(m, dp->mode, svif, a->epcp);
+		if (unlikely(rc != 0)) {
+			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_NO_HEADROOM, 1);
+			drop[nd++] = m;
+			continue;
+		}
+		bytes += rte_pktmbuf_pkt_len(m);
+		pkts[out++] = m;
+	}
+	if (unlikely(nd != 0))
+		rte_pktmbuf_free_bulk(drop, nd);
+	if (out == 0)
+		return;
+	sent = rte_eth_tx_burst(dp->uplink, (uint16_t)w->id, pkts, out);
+	if (unlikely(sent < out)) {
+		for (i = sent; i < out; i++)
+			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
+		fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_TX_FULL, out - sent);
+		cnt_add(&w->st, FEX_DP_DROP_UPLINK_TX_FULL, out - sent);
+		rte_pktmbuf_free_bulk(&pkts[sent], out - sent);
+	}
+	cnt_add(&w->st, FEX_DP_UPLINK_TX_PACKETS, sent);
+	cnt_add(&w->st, FEX_DP_UPLINK_TX_BYTES, bytes);
+}
+
+/* ---- the loop ---- */
+
+static void
+idle_pause(struct fex_worker *w)
+{
+	fex_vif_reader_offline(&w->rd);
+	usleep(w->dp->idle_sleep_us);
+	fex_vif_reader_online(&w->rd);
+}
+
+int
+fex_worker_loop(void *worker_arg)
+{
+	struct fex_worker *w = worker_arg;
+	struct fex_dp *dp = w->dp;
+	unsigned int idle = 0;
+
+	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
+		const struct fex_poll_list *pl;
+		uint64_t start = rte_rdtsc();
+		uint16_t moved = 0, i;
+
+		fex_vif_reader_snapshot(&w->rd);
+		pl = __atomic_load_n(&w->plist, __ATOMIC_ACQUIRE);
+		if (w->has_uplink_queue)
+			uplink_rx(w, start, &moved);
+		if (dp->nb_workers > 1)
+			handoff_rx(w, start, &moved);
+		for (i = 0; i < pl->n; i++)
+			vnic_rx(w, start, pl->port[i], &moved);
+		txbuf_flush_all(w);
+		fex_vif_reader_quiescent(&w->rd);
+
+		w->st.iterations++;
+		if (moved != 0) {
+			w->st.busy_tsc += rte_rdtsc() - start;
+			w->st.busy_packets += moved;
+			idle = 0;
+		} else if (dp->idle_sleep_us != 0 && ++idle >= 64) {
+			idle_pause(w);
+		}
+	}
+	return 0;
+}
