@@ -43,7 +43,8 @@ build(uint8_t *b, const uint8_t *tag, unsigned int tlen, bool vlan,
 
 	memcpy(b, macs, sizeof(macs));
 	n += sizeof(macs);
-	memcpy(b + n, tag, tlen);
+	if (tlen != 0)
+		memcpy(b + n, tag, tlen);
 	n += tlen;
 	if (vlan) {
 		n = put16(b, n, FEX_ETHER_TYPE_VLAN);
