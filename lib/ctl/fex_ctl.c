@@ -217,16 +217,47 @@ client_arm(struct server *s, struct client *c)
 	epoll_ctl(s->ctl->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-/* Queue one reply line. Drops the client if its unread replies would
- * exceed max_output. 0, or -1 when the client was dropped. */
+/* Send queued bytes until the socket is full. 0, or -1 on a dead peer. */
+static int
+client_send(struct client *c)
+{
+	while (c->out_len > 0) {
+		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -1;
+		}
+		c->out_off += (size_t)w;
+		c->out_len -= (size_t)w;
+		c->last_ms = now_ms();
+	}
+	if (c->out_len == 0)
+		c->out_off = 0;
+	return 0;
+}
+
+/* Queue one reply line. When it does not fit, send what the socket
+ * takes first; a client whose unread replies still exceed max_output is
+ * dropped. 0, or -1 when the client was dropped. */
 static int
 client_queue(struct server *s, struct client *c, const char *line, size_t len)
 {
 	size_t need = len + 1;
 
-	if (c->out_off > 0 && c->out_off + c->out_len + need > s->ctl->max_output) {
-		memmove(c->out, c->out + c->out_off, c->out_len);
-		c->out_off = 0;
+	if (c->out_off + c->out_len + need > s->ctl->max_output) {
+		if (client_send(c) < 0) {
+			client_kill(s, c);
+			return -1;
+		}
+		if (c->out_off > 0) {
+			memmove(c->out, c->out + c->out_off, c->out_len);
+			c->out_off = 0;
+		}
 	}
 	if (c->out_len + need > s->ctl->max_output) {
 		CTL_LOG(NOTICE, "client pid %d: %zu bytes of replies unread, dropped",
@@ -245,28 +276,13 @@ client_queue(struct server *s, struct client *c, const char *line, size_t len)
 static int
 client_flush(struct server *s, struct client *c)
 {
-	while (c->out_len > 0) {
-		ssize_t w = send(c->fd, c->out + c->out_off, c->out_len,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			client_kill(s, c);
-			return -1;
-		}
-		c->out_off += (size_t)w;
-		c->out_len -= (size_t)w;
-		c->last_ms = now_ms();
+	if (client_send(c) < 0) {
+		client_kill(s, c);
+		return -1;
 	}
-	if (c->out_len == 0) {
-		c->out_off = 0;
-		if (c->state == CLIENT_CLOSING) {
-			client_kill(s, c);
-			return -1;
-		}
+	if (c->out_len == 0 && c->state == CLIENT_CLOSING) {
+		client_kill(s, c);
+		return -1;
 	}
 	client_arm(s, c);
 	return 0;

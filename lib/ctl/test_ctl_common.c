@@ -125,24 +125,34 @@ tports_open(void)
 }
 
 struct fex_ctl *
-tctl_new(const char *state_path, const char *socket_path, const char *group)
+tctl_new_conf(struct fex_ctl_conf *conf)
 {
-	struct fex_ctl_conf conf = { 0 };
 	char err[256];
 	struct fex_ctl *ctl;
 
 	db = fex_vif_db_create(1, rte_get_tsc_hz(), SOCKET_ID_ANY);
 	if (db == NULL)
 		return NULL;
-	conf.db = db;
+	conf->db = db;
+	conf->hooks = tports_hooks();
+	ctl = fex_ctl_create(conf, err, sizeof(err));
+	if (ctl == NULL) {
+		fprintf(stderr, "fex_ctl_create: %s\n", err);
+		fex_vif_db_free(db);
+		db = NULL;
+	}
+	return ctl;
+}
+
+struct fex_ctl *
+tctl_new(const char *state_path, const char *socket_path, const char *group)
+{
+	struct fex_ctl_conf conf = { 0 };
+
 	conf.state_path = state_path;
 	conf.path = socket_path;
 	conf.group = group;
-	conf.hooks = tports_hooks();
-	ctl = fex_ctl_create(&conf, err, sizeof(err));
-	if (ctl == NULL)
-		fprintf(stderr, "fex_ctl_create: %s\n", err);
-	return ctl;
+	return tctl_new_conf(&conf);
 }
 
 void

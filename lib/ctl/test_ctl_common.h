@@ -38,6 +38,8 @@ unsigned int tports_open(void);
 /* A fresh lib/vif database and control object (state_path may be NULL). */
 struct fex_ctl *tctl_new(const char *state_path, const char *socket_path,
 			 const char *group);
+/* The same with more settings: conf's db and hooks are filled in. */
+struct fex_ctl *tctl_new_conf(struct fex_ctl_conf *conf);
 void tctl_free(struct fex_ctl *ctl);
 
 /* Call method with params (a JSON text, "" = none) as a trusted peer;
