@@ -243,7 +243,7 @@ test_pcap_rx(void)
 
 	snprintf(spec, sizeof(spec), "pcap:rx=%s,infinite", file);
 	CU_ASSERT_EQUAL_FATAL(open_port(spec, &pid), 0);
-	CU_ASSERT_EQUAL(recv_frames(pid, 1000, 5000, false), 1000);
+	CU_ASSERT(recv_frames(pid, 1000, 5000, false) >= 1000);	/* replayed 10 times and more */
 	CU_ASSERT_EQUAL(fex_port_close(pid), 0);
 
 	/* a missing rx file is named before the driver is asked */
@@ -565,7 +565,8 @@ testpmd_stop(pid_t p)
 
 /* Open spec, wait for the peer, frames out and echoed back. */
 static void
-echo_through_testpmd(const char *spec, const char *vdev, const char *what)
+echo_through_testpmd(const char *spec, const char *vdev, const char *what,
+		     bool we_listen)
 {
 	char log[PATH_MAX];
 	uint64_t end;
@@ -578,19 +579,27 @@ echo_through_testpmd(const char *spec, const char *vdev, const char *what)
 		return;
 	}
 	snprintf(log, sizeof(log), "%s/testpmd-%s.log", tmpdir, what);
-	tp = testpmd_start(vdev, log);
-	CU_ASSERT_TRUE_FATAL(tp > 0);
-	usleep(500000);
-	if (open_port(spec, &pid) != 0) {
-		CU_FAIL("open");
-		testpmd_stop(tp);
-		return;
+	if (we_listen) {	/* our socket first, then the peer connects */
+		CU_ASSERT_EQUAL_FATAL(open_port(spec, &pid), 0);
+		tp = testpmd_start(vdev, log);
+		CU_ASSERT_TRUE_FATAL(tp > 0);
+	} else {
+		tp = testpmd_start(vdev, log);
+		CU_ASSERT_TRUE_FATAL(tp > 0);
+		usleep(500000);
+		if (open_port(spec, &pid) != 0) {
+			CU_FAIL("open");
+			testpmd_stop(tp);
+			return;
+		}
 	}
 	end = now_ms() + 15000;
 	while (fex_port_link_up(pid) != 1 && now_ms() < end)
 		usleep(20000);
 	CU_ASSERT_EQUAL(fex_port_link_up(pid), 1);
-	usleep(200000);
+	/* poll rx once first: a memif client hands its rx buffers to the
+	 * server on rx, like any forwarding loop does */
+	recv_frames(pid, 1, 200, false);
 	CU_ASSERT_EQUAL(send_frames(pid, 0, 200, 2000), 200);
 	got = recv_frames(pid, 200, 5000, true);
 	CU_ASSERT_EQUAL(got, 200);
@@ -608,12 +617,12 @@ test_memif(void)
 	path_in_tmp(sock, sizeof(sock), "memif.sock");
 	snprintf(vdev, sizeof(vdev), "net_memif0,role=server,socket=%s,socket-abstract=no", sock);
 	snprintf(spec, sizeof(spec), "memif:%s", sock);
-	echo_through_testpmd(spec, vdev, "memif-client");
+	echo_through_testpmd(spec, vdev, "memif-client", false);
 
 	path_in_tmp(sock, sizeof(sock), "memif2.sock");
 	snprintf(vdev, sizeof(vdev), "net_memif0,role=client,socket=%s,socket-abstract=no", sock);
 	snprintf(spec, sizeof(spec), "memif:%s,server", sock);
-	echo_through_testpmd(spec, vdev, "memif-server");
+	echo_through_testpmd(spec, vdev, "memif-server", true);
 }
 
 static void
@@ -625,12 +634,12 @@ test_vhost(void)
 	path_in_tmp(sock, sizeof(sock), "vhost.sock");
 	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,server=1,queues=1", sock);
 	snprintf(spec, sizeof(spec), "vhost:%s", sock);
-	echo_through_testpmd(spec, vdev, "vhost-client");
+	echo_through_testpmd(spec, vdev, "vhost-client", false);
 
 	path_in_tmp(sock, sizeof(sock), "vhost2.sock");
 	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,queues=1", sock);
 	snprintf(spec, sizeof(spec), "vhost-server:%s", sock);
-	echo_through_testpmd(spec, vdev, "vhost-server");
+	echo_through_testpmd(spec, vdev, "vhost-server", true);
 }
 
 /* ---- hot-plug while forwarding ---- */
@@ -758,7 +767,14 @@ suite_clean(void)
 		snprintf(cmd, sizeof(cmd), "ip link del %s", veth[0]);
 		sh(cmd);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (getenv("FEX_TEST_KEEP") == NULL) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		sh(cmd);
+	}
+	/* the runtime directories EAL made for us and for testpmd */
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", rte_eal_get_runtime_dir());
+	sh(cmd);
+	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/fex_testpmd_%d", (int)getpid());
 	sh(cmd);
 	return 0;
 }
