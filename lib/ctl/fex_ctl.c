@@ -136,6 +136,7 @@ struct server {
 	struct client_list clients;
 	struct client_list dead;
 	unsigned int nb_clients;
+	bool accept_paused;	/* out of fds: retry at the next sweep */
 	char scratch[READ_CHUNK];
 };
 
@@ -411,8 +412,18 @@ accept_clients(struct server *s)
 
 		fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE)
-				CTL_LOG(WARNING, "accept: %s", strerror(errno));
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				/* Level-triggered: stop listening for a while
+				 * instead of spinning on the pending connection. */
+				struct epoll_event off = { .events = 0,
+							   .data.ptr = &ctl->listen_fd };
+
+				CTL_LOG(WARNING, "accept: %s; not accepting for %d ms",
+					strerror(errno), SWEEP_MS);
+				epoll_ctl(ctl->epoll_fd, EPOLL_CTL_MOD, ctl->listen_fd, &off);
+				s->accept_paused = true;
+			}
 			return;
 		}
 		if (s->nb_clients >= ctl->max_clients) {
@@ -530,6 +541,13 @@ server_main(void *arg)
 		if (now >= next_sweep) {
 			sweep_idle(s, now);
 			reap(s);
+			if (s->accept_paused) {
+				struct epoll_event on = { .events = EPOLLIN,
+							  .data.ptr = &ctl->listen_fd };
+
+				epoll_ctl(ctl->epoll_fd, EPOLL_CTL_MOD, ctl->listen_fd, &on);
+				s->accept_paused = false;
+			}
 			next_sweep = now + SWEEP_MS;
 		}
 	}
@@ -684,6 +702,10 @@ fex_ctl_create(const struct fex_ctl_conf *conf, char *err, size_t errlen)
 	const char *path = conf->path != NULL ? conf->path : FEX_CTL_DEFAULT_PATH;
 	struct fex_ctl *ctl;
 
+	if (conf->db == NULL) {
+		snprintf(err, errlen, "control: no VIF database given (conf.db)");
+		return NULL;
+	}
 	if (strlen(path) == 0 || strlen(path) >= sizeof(ctl->path)) {
 		snprintf(err, errlen, "control socket path '%s': must be 1..%zu "
 			 "characters", path, sizeof(ctl->path) - 1);

@@ -8,6 +8,34 @@
  * request needs an "id" (string, integer or null); notifications and
  * batches are refused with -32600.
  *
+ * Methods (SPEC §5; "?" = optional; every method also takes "cluster"?,
+ * which must be "default"; unknown fields are refused):
+ *   profile.set     {name, <SPEC §2 profile fields>?}  -> the profile + "created"
+ *                   creates, or changes only the given fields; "cos": null
+ *                   = leave the PCP as is
+ *   profile.get     {name}        -> the profile + "vifs" (count)
+ *   profile.list    {}            -> [profile + "vifs", ...]
+ *   profile.delete  {name}        -> {name, deleted}; -32004 while VIFs use it
+ *   vif.preassociate, vif.associate
+ *                   {vif, port, mac, profile, instance_uuid}
+ *                   -> {vif, state, port, port_id, mac, profile,
+ *                       instance_uuid, response: "success"}
+ *   vif.disassociate {vif}        -> {vif, state: "none", port, previous, response}
+ *   vif.list        {}            -> [vif, ...]
+ *   vif.stats       {vif?}        -> {vif, state, rx_packets, ...} or [...]
+ *   viflist.set     {id, vifs}    -> {id, vifs}
+ *   viflist.get     {id}          -> {id, vifs}
+ *   viflist.list    {}            -> [{id, vifs}, ...]
+ *   viflist.delete  {id}          -> {id, deleted}
+ *   port.list       {}            -> hooks.port_list() + "vif" per vNIC port
+ *   stats           {}            -> hooks.stats() + "control": server figures
+ *   cluster.list    {}            -> ["default"]
+ *
+ * Use (application): fex_ctl_create() with the lib/vif database and the
+ * port hooks, fex_ctl_restore() (before the workers forward, or after:
+ * both are fine), fex_ctl_start(); at exit fex_ctl_destroy() (the state
+ * is already saved: every acknowledged change was saved before its reply).
+ *
  * Threads: the server runs on one control thread (rte_ctrl_thread_create,
  * never an lcore). That thread is the only caller of the lib/vif writer
  * functions and of the port hooks while the server runs. Before

@@ -669,6 +669,9 @@ test_create_errors(void)
 	struct fex_ctl_conf conf = { 0 };
 	char err[256] = "";
 
+	CU_ASSERT(fex_ctl_create(&conf, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "conf.db") != NULL);
+	conf.db = ctl->db;
 	conf.group = "no-such-group-here";
 	CU_ASSERT(fex_ctl_create(&conf, err, sizeof(err)) == NULL);
 	CU_ASSERT(strstr(err, "no-such-group-here") != NULL);

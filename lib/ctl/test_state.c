@@ -278,6 +278,7 @@ test_corrupt(void)
 	char path[256], err[512];
 	struct fex_ctl *ctl;
 	unsigned int i;
+	bool found;
 
 	snprintf(path, sizeof(path), "%s/corrupt.json", dir);
 	for (i = 0; i < RTE_DIM(bad); i++) {
@@ -288,9 +289,10 @@ test_corrupt(void)
 		err[0] = '\0';
 		CU_ASSERT(fex_ctl_restore(ctl, err, sizeof(err)) == -EINVAL);
 		CU_ASSERT(strstr(err, path) != NULL);
-		if (strstr(err, bad[i][1]) == NULL)
-			fprintf(stderr, "\nwant '%s' in: %s\n", bad[i][1], err);
-		CU_ASSERT(strstr(err, bad[i][1]) != NULL);
+		found = strstr(err, bad[i][1]) != NULL;
+		if (!found)
+			fprintf(stderr, "\ncase %u: wrong message: %s\n", i, err);
+		CU_ASSERT(found);
 		tctl_free(ctl);
 	}
 	unlink(path);
