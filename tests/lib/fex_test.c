@@ -11,7 +11,7 @@ fex_test_eal_init(const char *prog)
 {
 	char *argv[] = {
 		(char *)prog, (char *)"--no-huge", (char *)"-m", (char *)"256",
-		(char *)"--no-pci", (char *)"--in-memory", (char *)"--no-telemetry",
+		(char *)"--no-pci", (char *)"--no-shconf", (char *)"--no-telemetry",
 		(char *)"-l", (char *)"0", (char *)"--log-level", (char *)"lib.eal:error",
 		NULL,
 	};
