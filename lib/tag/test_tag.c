@@ -9,7 +9,7 @@
 
 #include "fex_tag.h"
 #include "fex_test.h"
-#include "test_tag_eal.h"
+
 
 #define PAYLOAD_LEN	46
 #define FRAME_MAX	128
@@ -1022,7 +1022,7 @@ main(int argc, char **argv)
 	unsigned int i;
 
 	RTE_SET_USED(argc);
-	if (tag_test_eal_init(argv[0]) < 0)
+	if (fex_test_eal_init(argv[0]) < 0)
 		return EXIT_FAILURE;
 	pool = fex_test_pool(1024);
 	if (pool == NULL || CU_initialize_registry() != CUE_SUCCESS)

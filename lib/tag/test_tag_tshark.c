@@ -13,7 +13,7 @@
 
 #include "fex_tag.h"
 #include "fex_test.h"
-#include "test_tag_eal.h"
+
 
 #define PAYLOAD_LEN	46
 #define CASES_MAX	1024
@@ -323,7 +323,7 @@ main(int argc, char **argv)
 		       "to check the tags against the reference decoder)\n");
 		return 77;
 	}
-	if (tag_test_eal_init(argv[0]) < 0)
+	if (fex_test_eal_init(argv[0]) < 0)
 		return EXIT_FAILURE;
 	pool = fex_test_pool(256);
 	if (pool == NULL || mkdtemp(dir_path) == NULL ||
