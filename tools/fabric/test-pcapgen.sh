@@ -11,7 +11,7 @@ GEN=${FEX_BUILD:?FEX_BUILD not set}/tools/fabric/fex-pcapgen
 command -v tshark >/dev/null || { echo "SKIP: tshark not installed"; exit 77; }
 [ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
 
-TMP=$(mktemp -d /tmp/fex-pcapgen-test.XXXXXX)
+TMP=$(mktemp -d --suffix=.fex-pcapgen-test)
 trap 'rm -rf "$TMP"' EXIT
 fails=0
 checks=0
