@@ -733,7 +733,7 @@ print_error(const struct cmd *c, const char *method, const json_t *error)
 	}
 	fprintf(stderr, "%s: %s: %s", prog, method, msg != NULL ? msg : "error");
 	if (flag != NULL)
-		fprintf(stderr, " (%s)", flag);
+		fprintf(stderr, " (%s)", flag[0] == '[' ? "ID" : flag);
 	if (resp != NULL)
 		fprintf(stderr, " [%s]", resp);
 	fprintf(stderr, " (code %" JSON_INTEGER_FORMAT ")\n",
@@ -877,7 +877,8 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if (params == NULL) {
-			cmd_usage(stderr, c);
+			fprintf(stderr, "see: %s %s%s%s --help\n", prog, c->object,
+				c->verb ? " " : "", c->verb ? c->verb : "");
 			return EXIT_USAGE;
 		}
 		if (json_object_size(params) == 0) {

@@ -159,6 +159,14 @@ expect(int want_rc, const char *want_out, const char *want_err, ...)
 	va_end(ap);
 	args[n] = NULL;
 	rc = run(last_out, sizeof(last_out), last_err, sizeof(last_err), args);
+	if (getenv("TEST_FEXCTL_SHOW") != NULL) {	/* see what users see */
+		unsigned int i;
+
+		printf("\n$ fexctl");
+		for (i = 0; i < n; i++)
+			printf(" %s", args[i]);
+		printf("\n%s%s[exit %d]\n", last_out, last_err, rc);
+	}
 	if (rc != want_rc || (want_out != NULL && strstr(last_out, want_out) == NULL) ||
 	    (want_err != NULL && strstr(last_err, want_err) == NULL)) {
 		unsigned int i;

@@ -117,9 +117,14 @@ profile_json(const struct fex_profile *p)
 	for (v = FEX_VLAN_MIN; v <= FEX_VLAN_MAX; v++)
 		if (fex_vlan_test(p->vlans, (uint16_t)v))
 			json_array_append_new(vlans, json_integer(v));
-	o = json_pack("{s:s, s:s, s:o, s:i, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:s, s:b}",
-		      "name", p->name, "description", p->description,
-		      "vlans", vlans, "native_vlan", (int)p->native_vlan,
+	o = json_pack("{s:s, s:s, s:o, s:i}", "name", p->name,
+		      "description", p->description, "vlans", vlans,
+		      "native_vlan", (int)p->native_vlan);
+	if (o == NULL)
+		return NULL;
+	if (p->cos != FEX_COS_LEAVE)
+		json_object_set_new(o, "cos", json_integer(p->cos));
+	if (json_object_update_new(o, json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:s, s:b}",
 		      "rate_kbps", (json_int_t)p->rate_kbps,
 		      "burst_bytes", (json_int_t)p->burst_bytes,
 		      "ingress_rate_kbps", (json_int_t)p->ingress_rate_kbps,
@@ -128,9 +133,10 @@ profile_json(const struct fex_profile *p)
 		      "uplink_fail_action", fex_uplink_fail_name(p->uplink_fail_action),
 		      "max_ports", (int)p->max_ports,
 		      "io_performance", fex_io_perf_name(p->io_performance),
-		      "enabled", (int)p->enabled);
-	if (o != NULL && p->cos != FEX_COS_LEAVE)
-		json_object_set_new(o, "cos", json_integer(p->cos));
+		      "enabled", (int)p->enabled)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
