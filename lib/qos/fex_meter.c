@@ -97,3 +97,11 @@ fex_meter_reset(struct fex_meter *m, const struct fex_meter_profile *p,
 	m->srtcm.tc = p->srtcm.cbs;
 	m->srtcm.te = 0;
 }
+
+void
+fex_meter_fill(struct fex_meter *m)
+{
+	m->srtcm.time = 0;
+	m->srtcm.tc = FEX_METER_BURST_MAX;
+	m->srtcm.te = 0;
+}

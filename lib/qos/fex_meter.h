@@ -79,12 +79,18 @@ int fex_meter_profile_init(struct fex_meter_profile *p,
 
 /**
  * Reset a meter: full committed bucket at time `now`.
- * A zero-filled struct fex_meter is also valid: its first check
- * refills the bucket to CBS.
  * Thread safety: the meter's single writer only.
  */
 void fex_meter_reset(struct fex_meter *m, const struct fex_meter_profile *p,
 		     uint64_t now);
+
+/**
+ * Reset a meter without knowing its profile or the time: the bucket is
+ * over-full (FEX_METER_BURST_MAX) and the first check caps it to the
+ * CBS of the profile it is checked with, at any `now`.
+ * Thread safety: the meter's single writer only.
+ */
+void fex_meter_fill(struct fex_meter *m);
 
 /** 1 when the profile meters (rate set), 0 for line rate. */
 static inline int

@@ -169,10 +169,13 @@ test_profile_change_keeps_bucket(void)
 	for (i = 0; i < 26; i++)
 		CU_ASSERT_EQUAL(fex_meter_check(&m, &pb, 0, 1500), RTE_COLOR_GREEN);
 	CU_ASSERT_EQUAL(fex_meter_check(&m, &pb, 0, 1500), RTE_COLOR_RED);
-	/* a zero-filled meter fills to CBS on first use */
-	memset(&m, 0, sizeof(m));
-	CU_ASSERT_EQUAL(fex_meter_check(&m, &pb, 123456789, 1500), RTE_COLOR_GREEN);
+	/* a filled meter holds CBS of whatever profile checks it, at any time */
+	fex_meter_fill(&m);
+	CU_ASSERT_EQUAL(fex_meter_check(&m, &pb, 0, 1500), RTE_COLOR_GREEN);
 	CU_ASSERT_EQUAL(m.srtcm.tc, 50000 - 1500);
+	fex_meter_fill(&m);
+	CU_ASSERT_EQUAL(fex_meter_check(&m, &pa, 123456789123ULL, 1500), RTE_COLOR_GREEN);
+	CU_ASSERT_EQUAL(m.srtcm.tc, 100000 - 1500);
 }
 
 int

@@ -329,7 +329,7 @@ int fex_profile_get(struct fex_vif_db *db, const char *name,
 		    struct fex_profile *out, unsigned int *n_vifs);
 
 /** Call cb for every profile in name order; stops at and returns the
- *  first nonzero cb result, else 0. cb must not call writer actions.
+ *  first nonzero cb result, else 0. cb may call writer actions.
  *  Thread safety: writer thread only. */
 int fex_profile_foreach(struct fex_vif_db *db,
 			int (*cb)(const struct fex_profile *p,
@@ -390,7 +390,8 @@ int fex_vif_get(struct fex_vif_db *db, uint16_t vif, struct fex_vif_info *out);
 /** VIF bound to an ethdev port: its id, or 0. Writer thread only. */
 uint16_t fex_vif_of_port_id(struct fex_vif_db *db, uint16_t port_id);
 
-/** cb for every VIF in id order (stops at first nonzero, returned).
+/** cb for every VIF in id order (stops at first nonzero, returned);
+ *  cb may call writer actions.
  *  Thread safety: writer thread only. */
 int fex_vif_foreach(struct fex_vif_db *db,
 		    int (*cb)(const struct fex_vif_info *v, void *arg),
@@ -416,7 +417,8 @@ int fex_viflist_get(struct fex_vif_db *db, uint16_t id, uint16_t *vifs,
 /** -ENOENT if absent. Writer only; blocks. */
 int fex_viflist_delete(struct fex_vif_db *db, uint16_t id, char *err,
 		       size_t errlen);
-/** cb per list in id order. Writer thread only. */
+/** cb per list in id order; cb may call writer actions.
+ *  Writer thread only. */
 int fex_viflist_foreach(struct fex_vif_db *db,
 			int (*cb)(uint16_t id, const uint16_t *vifs,
 				  unsigned int n, void *arg),
@@ -527,6 +529,9 @@ enum fex_verdict {
 	FEX_DROP_VLAN = FEX_VIF_CNT_DROP_VLAN,
 	FEX_DROP_POLICER = FEX_VIF_CNT_DROP_POLICER,
 	FEX_DROP_INGRESS_POLICER = FEX_VIF_CNT_DROP_INGRESS_POLICER,
+	/* not a VIF counter: the caller counts it per uplink
+	 * (drop_unknown_vif) */
+	FEX_DROP_UNKNOWN_VIF = FEX_VIF_CNT_MAX,
 };
 
 static inline bool
@@ -666,6 +671,52 @@ fex_vif_egress_burst(struct fex_vif_reader *r, uint16_t port, uint64_t now,
 			if (drops[k])
 				fex_vif_cnt_add(c, (enum fex_vif_cnt)k, drops[k]);
 	return pass;
+}
+
+/**
+ * Ingress policy of one frame for VIF `vif` (dvif or a VIF-list member)
+ * with the reader's snapshot r->t: FEX_DROP_UNKNOWN_VIF (not counted
+ * here) when no VIF has that id, else the verdict of
+ * fex_vif_ingress_check(), a drop being counted on the VIF. tx_packets /
+ * tx_bytes are counted by the caller once the frame is sent
+ * (fex_vif_count_tx()). Thread safety: the owner worker of the VIF's
+ * port, between snapshot and quiescent.
+ */
+static inline enum fex_verdict
+fex_vif_ingress(struct fex_vif_reader *r, uint16_t vif, uint64_t now,
+		const struct fex_pkt_hdr *h, struct fex_pkt_action *a)
+{
+	const struct fex_vif_table *t = r->t;
+	const struct fex_vif_entry *v = fex_vif_entry(t, vif);
+	enum fex_verdict vd;
+
+	if (unlikely(v->state == FEX_VIF_NONE || vif == 0))
+		return FEX_DROP_UNKNOWN_VIF;
+	vd = fex_vif_ingress_check(v, t->prof[v->profile], &t->rt[vif].ingress,
+				   now, h, a);
+	if (unlikely(vd != FEX_PASS))
+		fex_vif_cnt_add(&r->cnt[vif], (enum fex_vif_cnt)vd, 1);
+	return vd;
+}
+
+/** Count frames sent to (tx) a VIF's port, or any caller-side counter
+ *  (drop_no_headroom, drop_tx_full) of VIF `vif` (1..4095).
+ *  Thread safety: the reader's own thread. */
+static inline void
+fex_vif_count(struct fex_vif_reader *r, uint16_t vif, enum fex_vif_cnt i,
+	      uint64_t n)
+{
+	fex_vif_cnt_add(&r->cnt[vif & (FEX_VIF_SLOTS - 1)], i, n);
+}
+
+static inline void
+fex_vif_count_tx(struct fex_vif_reader *r, uint16_t vif, uint64_t pkts,
+		 uint64_t bytes)
+{
+	struct fex_vif_counters *c = &r->cnt[vif & (FEX_VIF_SLOTS - 1)];
+
+	fex_vif_cnt_add(c, FEX_VIF_CNT_TX_PACKETS, pkts);
+	fex_vif_cnt_add(c, FEX_VIF_CNT_TX_BYTES, bytes);
 }
 
 #endif

@@ -1,0 +1,1242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+#include "fex_test.h"
+#include "fex_vif.h"
+
+#define HZ 1000000000ULL
+#define UUID1 "4f2e9d2a-8b1c-4c55-9a0e-0123456789ab"
+#define UUID2 "4F2E9D2A-8B1C-4C55-9A0E-BA9876543210"
+
+static struct fex_vif_db *db;
+static char err[256];
+
+static const struct rte_ether_addr mac1 = {{ 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 }};
+static const struct rte_ether_addr mac2 = {{ 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 }};
+
+static struct fex_profile
+prof(const char *name)
+{
+	struct fex_profile p;
+
+	fex_profile_defaults(&p);
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	return p;
+}
+
+static struct fex_vif_assoc
+assoc(uint16_t vif, uint16_t port, const struct rte_ether_addr *mac,
+      const char *uuid, const char *profile)
+{
+	struct fex_vif_assoc a = {
+		.vif = vif, .port_id = port, .port_spec = "ring:test",
+		.mac = *mac, .instance_uuid = uuid, .profile = profile,
+	};
+
+	return a;
+}
+
+/* Remove every VIF, list and profile: each test starts from nothing. */
+static int
+clean_vif(const struct fex_vif_info *v, void *arg)
+{
+	RTE_SET_USED(arg);
+	return fex_vif_disassociate(db, v->vif, NULL, 0);
+}
+
+static int
+clean_profile(const struct fex_profile *p, unsigned int n, void *arg)
+{
+	RTE_SET_USED(n);
+	RTE_SET_USED(arg);
+	return fex_profile_delete(db, NULL, p->name, NULL, 0);
+}
+
+static int
+clean_list(uint16_t id, const uint16_t *v, unsigned int n, void *arg)
+{
+	RTE_SET_USED(v);
+	RTE_SET_USED(n);
+	RTE_SET_USED(arg);
+	return fex_viflist_delete(db, id, NULL, 0);
+}
+
+static int
+clean(void)
+{
+	fex_vif_uplink_set(db, true);
+	while (fex_vif_foreach(db, clean_vif, NULL) != 0)
+		;
+	while (fex_viflist_foreach(db, clean_list, NULL) != 0)
+		;
+	while (fex_profile_foreach(db, clean_profile, NULL) != 0)
+		;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+#define EXPECT_FIELD_ERR(p, field) do {					\
+	err[0] = '\0';							\
+	CU_ASSERT_EQUAL(fex_profile_validate(&(p), err, sizeof(err)), -EINVAL); \
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, field));			\
+} while (0)
+
+#define EXPECT_OK(p) \
+	CU_ASSERT_EQUAL(fex_profile_validate(&(p), err, sizeof(err)), 0)
+
+static void
+test_validate_name_desc(void)
+{
+	struct fex_profile p = prof("a");
+
+	EXPECT_OK(p);
+	memset(p.name, 'x', FEX_PROFILE_NAME_MAX);
+	p.name[FEX_PROFILE_NAME_MAX] = '\0';
+	EXPECT_OK(p);
+	p.name[FEX_PROFILE_NAME_MAX] = 'x';	/* 32 chars, unterminated */
+	EXPECT_FIELD_ERR(p, "name");
+	p = prof("");
+	EXPECT_FIELD_ERR(p, "name");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "1-31"));
+	p = prof("web.prod_1-A");
+	EXPECT_OK(p);
+	p = prof("web prod");
+	EXPECT_FIELD_ERR(p, "name");
+	p = prof("web/prod");
+	EXPECT_FIELD_ERR(p, "name");
+
+	p = prof("d");
+	memset(p.description, 'd', FEX_PROFILE_DESC_MAX);
+	EXPECT_OK(p);
+	p.description[FEX_PROFILE_DESC_MAX] = 'd';
+	EXPECT_FIELD_ERR(p, "description");
+	p = prof("d");
+	snprintf(p.description, sizeof(p.description), "tab\there");
+	EXPECT_FIELD_ERR(p, "description");
+	snprintf(p.description, sizeof(p.description), "web tier, caf\xc3\xa9");
+	EXPECT_OK(p);
+}
+
+static void
+test_validate_vlans(void)
+{
+	struct fex_profile p = prof("v");
+
+	fex_vlan_set(p.vlans, 1);
+	fex_vlan_set(p.vlans, 4094);
+	EXPECT_OK(p);
+	fex_vlan_set(p.vlans, 0);
+	EXPECT_FIELD_ERR(p, "vlans");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "1-4094"));
+	p = prof("v");
+	fex_vlan_set(p.vlans, 4095);
+	EXPECT_FIELD_ERR(p, "vlans");
+
+	p = prof("v");
+	p.native_vlan = 1;
+	EXPECT_OK(p);
+	p.native_vlan = 4094;
+	EXPECT_OK(p);
+	p.native_vlan = 0;
+	EXPECT_OK(p);
+	p.native_vlan = 4095;
+	EXPECT_FIELD_ERR(p, "native_vlan");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0 (none) or 1-4094"));
+}
+
+static void
+test_validate_cos_rates(void)
+{
+	struct fex_profile p = prof("c");
+
+	p.cos = 0;
+	EXPECT_OK(p);
+	p.cos = 7;
+	EXPECT_OK(p);
+	p.cos = FEX_COS_LEAVE;
+	EXPECT_OK(p);
+	p.cos = 8;
+	EXPECT_FIELD_ERR(p, "cos");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0-7"));
+	p.cos = -2;
+	EXPECT_FIELD_ERR(p, "cos");
+
+	p = prof("r");
+	p.rate_kbps = FEX_METER_RATE_KBPS_MAX;
+	EXPECT_OK(p);
+	p.rate_kbps = FEX_METER_RATE_KBPS_MAX + 1;
+	EXPECT_FIELD_ERR(p, "rate_kbps");
+	p = prof("r");
+	p.burst_bytes = FEX_METER_BURST_MIN;
+	EXPECT_OK(p);
+	p.burst_bytes = FEX_METER_BURST_MIN - 1;
+	EXPECT_FIELD_ERR(p, "burst_bytes");
+	p.burst_bytes = FEX_METER_BURST_MAX;
+	EXPECT_OK(p);
+	p.burst_bytes = FEX_METER_BURST_MAX + 1;
+	EXPECT_FIELD_ERR(p, "burst_bytes");
+	p = prof("r");
+	p.ingress_rate_kbps = FEX_METER_RATE_KBPS_MAX;
+	EXPECT_OK(p);
+	p.ingress_rate_kbps = FEX_METER_RATE_KBPS_MAX + 1;
+	EXPECT_FIELD_ERR(p, "ingress_rate_kbps");
+	p = prof("r");
+	p.ingress_burst_bytes = FEX_METER_BURST_MIN - 1;
+	EXPECT_FIELD_ERR(p, "ingress_burst_bytes");
+	p.ingress_burst_bytes = FEX_METER_BURST_MAX + 1;
+	EXPECT_FIELD_ERR(p, "ingress_burst_bytes");
+}
+
+static void
+test_validate_enums_max_ports(void)
+{
+	struct fex_profile p = prof("e");
+
+	CU_ASSERT_EQUAL(p.max_ports, 64);
+	CU_ASSERT_EQUAL(p.mac_forging, FEX_MAC_FORGING_ALLOW);
+	CU_ASSERT_EQUAL(p.uplink_fail_action, FEX_UPLINK_FAIL_LINK_DOWN);
+	CU_ASSERT_EQUAL(p.io_performance, FEX_IO_PERF_NONE);
+	CU_ASSERT_EQUAL(p.cos, FEX_COS_LEAVE);
+	CU_ASSERT_TRUE(p.enabled);
+	p.max_ports = 1;
+	EXPECT_OK(p);
+	p.max_ports = 4096;
+	EXPECT_OK(p);
+	p.max_ports = 0;
+	EXPECT_FIELD_ERR(p, "max_ports");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "1-4096"));
+	p.max_ports = 4097;
+	EXPECT_FIELD_ERR(p, "max_ports");
+
+	p = prof("e");
+	p.mac_forging = (enum fex_mac_forging)2;
+	EXPECT_FIELD_ERR(p, "mac_forging");
+	p = prof("e");
+	p.uplink_fail_action = (enum fex_uplink_fail)2;
+	EXPECT_FIELD_ERR(p, "uplink_fail_action");
+	p = prof("e");
+	p.io_performance = (enum fex_io_perf)2;
+	EXPECT_FIELD_ERR(p, "io_performance");
+
+	CU_ASSERT_EQUAL(fex_mac_forging_parse("deny"), FEX_MAC_FORGING_DENY);
+	CU_ASSERT_EQUAL(fex_mac_forging_parse("Deny"), -EINVAL);
+	CU_ASSERT_EQUAL(fex_uplink_fail_parse("warning"), FEX_UPLINK_FAIL_WARNING);
+	CU_ASSERT_EQUAL(fex_io_perf_parse("high"), FEX_IO_PERF_HIGH);
+	CU_ASSERT_EQUAL(fex_io_perf_parse(NULL), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(fex_uplink_fail_name(FEX_UPLINK_FAIL_LINK_DOWN), "link-down");
+}
+
+static void
+test_vlan_list(void)
+{
+	uint64_t bm[FEX_VLAN_WORDS];
+	char buf[64];
+
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("10,20,100-103, 4094", bm, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(fex_vlan_test(bm, 10) && fex_vlan_test(bm, 102) && fex_vlan_test(bm, 4094));
+	CU_ASSERT_FALSE(fex_vlan_test(bm, 11) || fex_vlan_test(bm, 104));
+	CU_ASSERT_EQUAL(fex_vlan_list_format(bm, buf, sizeof(buf)), 18);
+	CU_ASSERT_STRING_EQUAL(buf, "10,20,100-103,4094");
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("", bm, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vlan_list_format(bm, buf, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("1", bm, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("0", bm, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "vlans"));
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("4095", bm, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("20-10", bm, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("10,", bm, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_vlan_list_parse("x", bm, err, sizeof(err)), -EINVAL);
+}
+
+static void
+test_vlan_list_format_len(void)
+{
+	uint64_t bm[FEX_VLAN_WORDS] = { 0 };
+	char buf[32];
+
+	fex_vlan_set(bm, 10);
+	fex_vlan_set(bm, 20);
+	fex_vlan_set(bm, 100);
+	fex_vlan_set(bm, 101);
+	fex_vlan_set(bm, 102);
+	fex_vlan_set(bm, 103);
+	fex_vlan_set(bm, 4094);
+	/* "10,20,100-103,4094" is 18 characters */
+	CU_ASSERT_EQUAL(fex_vlan_list_format(bm, buf, sizeof(buf)), 18);
+	CU_ASSERT_STRING_EQUAL(buf, "10,20,100-103,4094");
+	CU_ASSERT_EQUAL(fex_vlan_list_format(bm, buf, 5), 18);
+	CU_ASSERT_STRING_EQUAL(buf, "10,2");
+}
+
+/* ------------------------------------------------------------------ */
+
+static int
+collect_names(const struct fex_profile *p, unsigned int n, void *arg)
+{
+	char *out = arg;
+
+	RTE_SET_USED(n);
+	strcat(out, p->name);
+	strcat(out, " ");
+	return 0;
+}
+
+static void
+test_profile_ops(void)
+{
+	struct fex_profile p = prof("web"), got;
+	struct fex_vif_assoc a = assoc(1, 0, &mac1, UUID1, "web");
+	unsigned int n;
+	char names[128] = "";
+
+	clean();
+	CU_ASSERT_EQUAL(fex_profile_set(db, "prod", &p, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cluster"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "default"));
+	CU_ASSERT_EQUAL(fex_profile_get(db, "web", &got, &n), -ENOENT);
+	CU_ASSERT_EQUAL(fex_profile_set(db, "default", &p, err, sizeof(err)), 0);
+	p = prof("db");
+	p.rate_kbps = 1000;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	p = prof("app");
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_profile_foreach(db, collect_names, names), 0);
+	CU_ASSERT_STRING_EQUAL(names, "app db web ");
+	CU_ASSERT_EQUAL(fex_profile_get(db, "db", &got, &n), 0);
+	CU_ASSERT_EQUAL(got.rate_kbps, 1000);
+	CU_ASSERT_EQUAL(n, 0);
+	/* modify */
+	p = prof("db");
+	p.rate_kbps = 2000;
+	p.native_vlan = 10;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "db", &got, NULL), 0);
+	CU_ASSERT_EQUAL(got.rate_kbps, 2000);
+	CU_ASSERT_EQUAL(got.native_vlan, 10);
+	/* invalid modify changes nothing */
+	p.cos = 9;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "db", &got, NULL), 0);
+	CU_ASSERT_EQUAL(got.cos, FEX_COS_LEAVE);
+	/* delete while in use */
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "web", NULL, &n), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(fex_profile_delete(db, NULL, "web", err, sizeof(err)), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "used by 1"));
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(-EBUSY), "bad-state");
+	CU_ASSERT_EQUAL(fex_profile_delete(db, "other", "web", err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 1, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_profile_delete(db, NULL, "web", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_profile_delete(db, NULL, "web", err, sizeof(err)), -ENOENT);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "web", NULL, NULL), -ENOENT);
+	CU_ASSERT_EQUAL(fex_cluster_check("default", err, sizeof(err)), 0);
+}
+
+static void
+test_max_ports(void)
+{
+	struct fex_profile p = prof("small");
+	struct fex_vif_assoc a;
+	int rc;
+
+	clean();
+	p.max_ports = 2;
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	a = assoc(1, 1, &mac1, UUID1, "small");
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	a = assoc(2, 2, &mac2, UUID2, "small");
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &a, err, sizeof(err)), 0);
+	a = assoc(3, 3, &mac2, UUID2, "small");
+	rc = fex_vif_associate(db, &a, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -ENOSPC);
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(rc), "insufficient-resources");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "max_ports=2"));
+	/* re-associating a VIF already counted is not a new port */
+	a = assoc(1, 1, &mac1, UUID1, "small");
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	/* lowering max_ports below the users is refused */
+	p.max_ports = 1;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "max_ports"));
+	p.max_ports = 3;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	a = assoc(3, 3, &mac2, UUID2, "small");
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	/* a slot freed by disassociate is usable again */
+	p.max_ports = 3;
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 2, err, sizeof(err)), 0);
+	a = assoc(4, 4, &mac2, UUID2, "small");
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+}
+
+static void
+test_transitions(void)
+{
+	struct fex_profile p = prof("t"), q = prof("u");
+	struct fex_vif_assoc a = assoc(100, 5, &mac1, UUID1, "t"), b;
+	struct fex_vif_info vi;
+	unsigned int n;
+	int rc;
+
+	clean();
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, &q, err, sizeof(err)), 0);
+
+	/* none -> preassociated -> associated -> none */
+	CU_ASSERT_EQUAL(fex_vif_get(db, 100, &vi), -ENOENT);
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_get(db, 100, &vi), 0);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_PREASSOCIATED);
+	CU_ASSERT_STRING_EQUAL(vi.port_spec, "ring:test");
+	CU_ASSERT_STRING_EQUAL(vi.instance_uuid, UUID1);
+	CU_ASSERT_STRING_EQUAL(vi.profile, "t");
+	CU_ASSERT_EQUAL(fex_vif_of_port_id(db, 5), 100);
+	/* preassociate again, same MAC + UUID: updates profile and port */
+	b = a;
+	b.profile = "u";
+	b.port_id = 6;
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &b, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_of_port_id(db, 5), 0);
+	CU_ASSERT_EQUAL(fex_vif_of_port_id(db, 6), 100);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "t", NULL, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "u", NULL, &n), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	/* preassociated with another MAC / UUID: bad-state */
+	b = a;
+	b.mac = mac2;
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &b, err, sizeof(err)), -EBUSY);
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EBUSY);
+	b = a;
+	b.instance_uuid = UUID2;
+	rc = fex_vif_associate(db, &b, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -EBUSY);
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(rc), "bad-state");
+	/* preassociated -> associated (port 5 again, profile t) */
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_get(db, 100, &vi), 0);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_ASSOCIATED);
+	CU_ASSERT_EQUAL(vi.port_id, 5);
+	CU_ASSERT_EQUAL(fex_vif_of_port_id(db, 6), 0);
+	/* associated: associate again, same everything: success (profile change) */
+	b = a;
+	b.profile = "u";
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_get(db, 100, &vi), 0);
+	CU_ASSERT_STRING_EQUAL(vi.profile, "u");
+	/* associated: other port / MAC / UUID: bad-state; preassociate: bad-state */
+	b = a;
+	b.port_id = 7;
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EBUSY);
+	b = a;
+	b.mac = mac2;
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EBUSY);
+	b = a;
+	b.instance_uuid = UUID2;
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EBUSY);
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &a, err, sizeof(err)), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "associated"));
+	/* port of another VIF: bad-state */
+	b = assoc(101, 5, &mac2, UUID2, "t");
+	rc = fex_vif_associate(db, &b, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -EADDRINUSE);
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(rc), "bad-state");
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &b, err, sizeof(err)), -EADDRINUSE);
+	/* associated -> none; disassociate again: bad-state */
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 100, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_get(db, 100, &vi), -ENOENT);
+	CU_ASSERT_EQUAL(fex_vif_of_port_id(db, 5), 0);
+	rc = fex_vif_disassociate(db, 100, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -ESRCH);
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(rc), "bad-state");
+	/* none -> associated directly, then preassociated -> none */
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 100, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 100, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_profile_get(db, "t", NULL, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+
+	/* invalid arguments */
+	b = a;
+	b.vif = 0;
+	rc = fex_vif_associate(db, &b, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -EINVAL);
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(rc), "invalid");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "vif"));
+	b.vif = 4096;
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	b.vif = 4095;
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 4095, err, sizeof(err)), 0);
+	b = a;
+	b.profile = "nope";
+	rc = fex_vif_associate(db, &b, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -ENOENT);
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(rc), "invalid");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "profile"));
+	b = a;
+	b.cluster = "east";
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cluster"));
+	b = a;
+	b.instance_uuid = "not-a-uuid";
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "instance_uuid"));
+	b = a;
+	memset(&b.mac, 0, sizeof(b.mac));
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	b.mac.addr_bytes[0] = 1;	/* multicast */
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mac"));
+	b = a;
+	b.port_id = RTE_MAX_ETHPORTS;
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	b = a;
+	b.port_spec = "";
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 0, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_vif_get(db, 4096, &vi), -EINVAL);
+
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(0), "success");
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(-EINPROGRESS), "in-progress");
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(-ENOMEM), "insufficient-resources");
+	CU_ASSERT_STRING_EQUAL(fex_vif_response_name(-EIO), "error");
+	CU_ASSERT_STRING_EQUAL(fex_vif_state_name(FEX_VIF_DOWN), "down");
+}
+
+static void
+test_uplink(void)
+{
+	struct fex_profile p = prof("ld"), q = prof("warn");
+	struct fex_vif_assoc a = assoc(1, 1, &mac1, UUID1, "ld");
+	struct fex_vif_assoc b = assoc(2, 2, &mac2, UUID2, "warn");
+	struct fex_vif_assoc c = assoc(3, 3, &mac2, UUID2, "ld");
+	struct fex_vif_info vi;
+
+	clean();
+	q.uplink_fail_action = FEX_UPLINK_FAIL_WARNING;
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, &q, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_preassociate(db, &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_uplink_set(db, false), 1);
+	fex_vif_get(db, 1, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_DOWN);
+	fex_vif_get(db, 2, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_ASSOCIATED);
+	fex_vif_get(db, 3, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_PREASSOCIATED);
+	CU_ASSERT_EQUAL(fex_vif_uplink_set(db, false), 0);
+	/* associate while down with link-down: down */
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &c, err, sizeof(err)), 0);
+	fex_vif_get(db, 3, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_DOWN);
+	/* a down VIF is re-associated idempotently and stays down */
+	CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	fex_vif_get(db, 1, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_DOWN);
+	/* profile switched to warning while the uplink is down */
+	p.uplink_fail_action = FEX_UPLINK_FAIL_WARNING;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	fex_vif_get(db, 1, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_ASSOCIATED);
+	p.uplink_fail_action = FEX_UPLINK_FAIL_LINK_DOWN;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	fex_vif_get(db, 1, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_DOWN);
+	CU_ASSERT_EQUAL(fex_vif_uplink_set(db, true), 2);
+	fex_vif_get(db, 1, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_ASSOCIATED);
+	fex_vif_get(db, 3, &vi);
+	CU_ASSERT_EQUAL(vi.state, FEX_VIF_ASSOCIATED);
+	/* down VIFs can be disassociated */
+	CU_ASSERT_EQUAL(fex_vif_uplink_set(db, false), 2);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 3, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_vif_uplink_set(db, true), 1);
+}
+
+static void
+test_viflist(void)
+{
+	const uint16_t m1[] = { 1, 2, 4095 }, dup[] = { 1, 1 }, bad[] = { 0 };
+	uint16_t got[8];
+	struct fex_vif_reader r;
+	const struct fex_viflist *l;
+
+	clean();
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 1, m1, 3, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 16383, m1, 1, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 0, m1, 1, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "1-16383"));
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 16384, m1, 1, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 2, dup, 2, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "twice"));
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 2, bad, 1, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(fex_viflist_get(db, 1, got, RTE_DIM(got)), 3);
+	CU_ASSERT_EQUAL(got[2], 4095);
+	CU_ASSERT_EQUAL(fex_viflist_get(db, 2, got, RTE_DIM(got)), -ENOENT);
+	CU_ASSERT_EQUAL(fex_viflist_set(db, 1, m1, 2, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_viflist_get(db, 1, got, 1), 2);
+
+	CU_ASSERT_EQUAL_FATAL(fex_vif_reader_init(db, 0, &r), 0);
+	fex_vif_reader_snapshot(&r);
+	l = fex_viflist_lookup(r.t, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(l->n, 2);
+	CU_ASSERT_PTR_NULL(fex_viflist_lookup(r.t, 2));
+	CU_ASSERT_PTR_NULL(fex_viflist_lookup(r.t, 20000));
+	fex_vif_reader_quiescent(&r);
+	fex_vif_reader_fini(&r);
+
+	CU_ASSERT_EQUAL(fex_viflist_delete(db, 1, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(fex_viflist_delete(db, 1, err, sizeof(err)), -ENOENT);
+	CU_ASSERT_EQUAL(fex_viflist_get(db, 1, got, 1), -ENOENT);
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-frame policy                                                    */
+
+struct pol {
+	struct fex_vif_reader r;
+	const struct fex_vif_entry *v;
+	const struct fex_profile_rt *p;
+	struct fex_meter *m;
+};
+
+/* Set profile "pol" to *p, VIF 7 on port 3 with MAC mac1, and look
+ * them up through a reader snapshot. */
+static void
+pol_setup(struct pol *x, const struct fex_profile *p, bool assoc_it)
+{
+	struct fex_vif_assoc a = assoc(7, 3, &mac1, UUID1, "pol");
+
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(assoc_it ? fex_vif_associate(db, &a, err, sizeof(err)) :
+			      fex_vif_preassociate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_vif_reader_init(db, 0, &x->r), 0);
+	fex_vif_reader_snapshot(&x->r);
+	CU_ASSERT_EQUAL_FATAL(fex_vif_of_port(x->r.t, 3), 7);
+	x->v = fex_vif_entry(x->r.t, 7);
+	x->p = fex_vif_profile(x->r.t, x->v);
+	x->m = &x->r.t->rt[7].egress;
+}
+
+static void
+pol_done(struct pol *x)
+{
+	fex_vif_reader_quiescent(&x->r);
+	fex_vif_reader_fini(&x->r);
+	clean();
+}
+
+static enum fex_verdict
+eg(struct pol *x, const struct rte_ether_addr *src, bool tagged, uint16_t vid,
+   uint8_t pcp, struct fex_pkt_action *a)
+{
+	struct fex_pkt_hdr h = { .src = src, .len = 100, .vid = vid,
+				 .has_vlan = tagged, .pcp = pcp };
+
+	memset(a, 0xee, sizeof(*a));
+	return fex_vif_egress_check(x->v, x->p, x->m, 0, &h, a);
+}
+
+static enum fex_verdict
+ig(struct pol *x, bool tagged, uint16_t vid, struct fex_pkt_action *a)
+{
+	struct fex_pkt_hdr h = { .src = &mac2, .len = 100, .vid = vid,
+				 .has_vlan = tagged, .pcp = 3 };
+
+	memset(a, 0xee, sizeof(*a));
+	return fex_vif_ingress_check(x->v, x->p, &x->r.t->rt[7].ingress, 0, &h, a);
+}
+
+static void
+test_policy_inactive(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.native_vlan = 10;
+	pol_setup(&x, &p, false);		/* preassociated */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_DROP_INACTIVE);
+	CU_ASSERT_EQUAL(ig(&x, true, 10, &a), FEX_DROP_INACTIVE);
+	pol_done(&x);
+
+	p.enabled = false;
+	pol_setup(&x, &p, true);		/* associated, disabled */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 0, &a), FEX_DROP_INACTIVE);
+	CU_ASSERT_EQUAL(ig(&x, true, 10, &a), FEX_DROP_INACTIVE);
+	CU_ASSERT_FALSE(fex_vif_active(x.r.t, x.v));
+	pol_done(&x);
+
+	/* uplink down + link-down profile: down = inactive */
+	p.enabled = true;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_TRUE(fex_vif_active(x.r.t, x.v));
+	fex_vif_reader_offline(&x.r);	/* the writer must not wait for us */
+	fex_vif_uplink_set(db, false);
+	fex_vif_reader_online(&x.r);
+	fex_vif_reader_snapshot(&x.r);
+	x.v = fex_vif_entry(x.r.t, 7);
+	CU_ASSERT_EQUAL(x.v->state, FEX_VIF_DOWN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 0, &a), FEX_DROP_INACTIVE);
+	pol_done(&x);
+}
+
+static void
+test_policy_mac_forging(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	pol_setup(&x, &p, true);		/* allow (default) */
+	CU_ASSERT_EQUAL(eg(&x, &mac2, true, 10, 0, &a), FEX_PASS);
+	pol_done(&x);
+	p.mac_forging = FEX_MAC_FORGING_DENY;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac2, true, 10, 0, &a), FEX_DROP_MAC_FORGED);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 0, &a), FEX_PASS);
+	pol_done(&x);
+}
+
+static void
+test_policy_vlan_egress(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	fex_vlan_set(p.vlans, 4094);
+	pol_setup(&x, &p, true);		/* no native VLAN */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 0, 5, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 11, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 4095, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 4094, 6, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.vid, 4094);
+	CU_ASSERT_EQUAL(a.pcp, 6);		/* cos absent: PCP kept */
+	CU_ASSERT_EQUAL(a.epcp, 6);
+	CU_ASSERT_EQUAL(a.insert_vlan, 0);
+	CU_ASSERT_EQUAL(a.set_tci, 0);
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	pol_done(&x);
+
+	p.native_vlan = 20;		/* implicitly allowed */
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 1);
+	CU_ASSERT_EQUAL(a.set_tci, 0);
+	CU_ASSERT_EQUAL(a.vid, 20);
+	CU_ASSERT_EQUAL(a.pcp, 0);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 20, 2, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 0);
+	CU_ASSERT_EQUAL(a.vid, 20);
+	/* priority-tagged: VID rewritten to native, PCP kept */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 0, 5, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 0);
+	CU_ASSERT_EQUAL(a.set_tci, 1);
+	CU_ASSERT_EQUAL(a.vid, 20);
+	CU_ASSERT_EQUAL(a.pcp, 5);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 11, 0, &a), FEX_DROP_VLAN);
+	pol_done(&x);
+}
+
+static void
+test_policy_cos(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.native_vlan = 10;
+	p.cos = 4;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 1);
+	CU_ASSERT_EQUAL(a.pcp, 4);
+	CU_ASSERT_EQUAL(a.epcp, 4);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 1, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.set_tci, 1);
+	CU_ASSERT_EQUAL(a.pcp, 4);
+	CU_ASSERT_EQUAL(a.epcp, 4);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 4, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.set_tci, 0);		/* already right */
+	pol_done(&x);
+	p.cos = 0;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 7, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.set_tci, 1);
+	CU_ASSERT_EQUAL(a.pcp, 0);
+	CU_ASSERT_EQUAL(a.epcp, 0);
+	pol_done(&x);
+}
+
+static void
+test_policy_ingress(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	fex_vlan_set(p.vlans, 30);
+	pol_setup(&x, &p, true);		/* no native */
+	CU_ASSERT_EQUAL(ig(&x, false, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 11, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 4095, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 30, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	CU_ASSERT_EQUAL(a.vid, 30);
+	CU_ASSERT_EQUAL(a.pcp, 3);
+	pol_done(&x);
+
+	p.native_vlan = 10;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(ig(&x, true, 10, &a), FEX_PASS);	/* native: strip */
+	CU_ASSERT_EQUAL(a.strip_vlan, 1);
+	CU_ASSERT_EQUAL(ig(&x, true, 30, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	CU_ASSERT_EQUAL(ig(&x, false, 0, &a), FEX_PASS);	/* untagged: native */
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	CU_ASSERT_EQUAL(a.vid, 10);
+	CU_ASSERT_EQUAL(ig(&x, true, 0, &a), FEX_PASS);	/* priority tag */
+	CU_ASSERT_EQUAL(a.strip_vlan, 1);
+	CU_ASSERT_EQUAL(ig(&x, true, 20, &a), FEX_DROP_VLAN);
+	pol_done(&x);
+}
+
+static void
+test_policy_policers(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_hdr h = { .src = &mac1, .len = 1500, .vid = 10, .has_vlan = 1 };
+	struct fex_pkt_action a;
+	unsigned int i, pass;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.rate_kbps = 8;		/* 1000 B/s */
+	p.burst_bytes = 15000;
+	p.ingress_rate_kbps = 8;
+	p.ingress_burst_bytes = 3000;
+	pol_setup(&x, &p, true);
+	for (i = 0, pass = 0; i < 20; i++)
+		pass += fex_vif_egress_check(x.v, x.p, x.m, 5, &h, &a) == FEX_PASS;
+	CU_ASSERT_EQUAL(pass, 10);
+	CU_ASSERT_EQUAL(fex_vif_egress_check(x.v, x.p, x.m, 5, &h, &a), FEX_DROP_POLICER);
+	/* 1.5 s later: 1500 bytes more */
+	CU_ASSERT_EQUAL(fex_vif_egress_check(x.v, x.p, x.m, 5 + 1500 * HZ / 1000, &h, &a), FEX_PASS);
+	for (i = 0, pass = 0; i < 5; i++)
+		pass += fex_vif_ingress_check(x.v, x.p, &x.r.t->rt[7].ingress, 5, &h, &a) == FEX_PASS;
+	CU_ASSERT_EQUAL(pass, 2);
+	CU_ASSERT_EQUAL(fex_vif_ingress_check(x.v, x.p, &x.r.t->rt[7].ingress, 5, &h, &a),
+			FEX_DROP_INGRESS_POLICER);
+	/* dropped frames do not consume tokens */
+	h.vid = 11;
+	CU_ASSERT_EQUAL(fex_vif_egress_check(x.v, x.p, x.m, 5 + 3 * HZ, &h, &a), FEX_DROP_VLAN);
+	pol_done(&x);
+}
+
+static int64_t
+stat(uint16_t vif, enum fex_vif_cnt i)
+{
+	uint64_t c[FEX_VIF_CNT_MAX];
+
+	CU_ASSERT_EQUAL(fex_vif_stats(db, vif, c), 0);
+	return (int64_t)c[i];
+}
+
+static void
+test_burst_and_counters(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_hdr h[8];
+	struct fex_pkt_action act[8];
+	uint8_t vd[8];
+	struct fex_vif_reader r1;
+	uint16_t svif, n, i;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.mac_forging = FEX_MAC_FORGING_DENY;
+	p.rate_kbps = 8;
+	p.burst_bytes = 2000;
+	pol_setup(&x, &p, true);
+	for (i = 0; i < 8; i++)
+		h[i] = (struct fex_pkt_hdr){ .src = &mac1, .len = 100, .vid = 10, .has_vlan = 1 };
+	h[1].src = &mac2;			/* forged */
+	h[2].vid = 99;				/* vlan */
+	h[3].len = 1901;			/* 1 B more than is left */
+	n = fex_vif_egress_burst(&x.r, 3, 0, h, act, vd, 8, &svif);
+	CU_ASSERT_EQUAL(svif, 7);
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_EQUAL(vd[0], FEX_PASS);
+	CU_ASSERT_EQUAL(vd[1], FEX_DROP_MAC_FORGED);
+	CU_ASSERT_EQUAL(vd[2], FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(vd[3], FEX_DROP_POLICER);
+	CU_ASSERT_EQUAL(vd[7], FEX_PASS);
+	/* a port with no VIF */
+	CU_ASSERT_EQUAL(fex_vif_egress_burst(&x.r, 9, 0, h, act, vd, 8, &svif), 0);
+	CU_ASSERT_EQUAL(svif, 0);
+	CU_ASSERT_EQUAL(vd[0], FEX_DROP_INACTIVE);
+	/* ingress helper on a second worker, plus tx counting */
+	CU_ASSERT_EQUAL_FATAL(fex_vif_reader_init(db, 1, &r1), 0);
+	fex_vif_reader_snapshot(&r1);
+	h[0].vid = 99;
+	CU_ASSERT_EQUAL(fex_vif_ingress(&r1, 7, 0, &h[0], &act[0]), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(fex_vif_ingress(&r1, 8, 0, &h[0], &act[0]), FEX_DROP_UNKNOWN_VIF);
+	CU_ASSERT_EQUAL(fex_vif_ingress(&r1, 0, 0, &h[0], &act[0]), FEX_DROP_UNKNOWN_VIF);
+	CU_ASSERT_EQUAL(fex_vif_ingress(&r1, 60000, 0, &h[0], &act[0]), FEX_DROP_UNKNOWN_VIF);
+	h[0].vid = 10;
+	CU_ASSERT_EQUAL(fex_vif_ingress(&r1, 7, 0, &h[0], &act[0]), FEX_PASS);
+	fex_vif_count_tx(&r1, 7, 1, 100);
+	fex_vif_count(&r1, 7, FEX_VIF_CNT_DROP_TX_FULL, 2);
+	fex_vif_reader_quiescent(&r1);
+	fex_vif_reader_fini(&r1);
+
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_RX_PACKETS), 8);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_RX_BYTES), 7 * 100 + 1901);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_DROP_MAC_FORGED), 1);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_DROP_VLAN), 2);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_DROP_POLICER), 1);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_TX_PACKETS), 1);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_TX_BYTES), 100);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_DROP_TX_FULL), 2);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_DROP_INACTIVE), 0);
+
+	/* a profile change keeps counters and the bucket (500 B spent) */
+	fex_vif_reader_offline(&x.r);
+	p.burst_bytes = 1600;
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	fex_vif_reader_online(&x.r);
+	fex_vif_reader_snapshot(&x.r);
+	x.v = fex_vif_entry(x.r.t, 7);
+	x.p = fex_vif_profile(x.r.t, x.v);
+	CU_ASSERT_EQUAL(x.p->meter.burst_bytes, 1600);
+	CU_ASSERT_EQUAL(x.m->srtcm.tc, 1500);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_RX_PACKETS), 8);
+	h[0].len = 1501;
+	CU_ASSERT_EQUAL(fex_vif_egress_check(x.v, x.p, x.m, 0, &h[0], &act[0]), FEX_DROP_POLICER);
+
+	/* counters restart when the VIF is created again */
+	fex_vif_reader_offline(&x.r);
+	CU_ASSERT_EQUAL(fex_vif_disassociate(db, 7, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_RX_PACKETS), 8);
+	{
+		struct fex_vif_assoc a = assoc(7, 3, &mac1, UUID1, "pol");
+
+		CU_ASSERT_EQUAL(fex_vif_associate(db, &a, err, sizeof(err)), 0);
+	}
+	CU_ASSERT_EQUAL(stat(7, FEX_VIF_CNT_RX_PACKETS), 0);
+	CU_ASSERT_EQUAL(fex_vif_stats(db, 0, NULL), -EINVAL);
+	fex_vif_reader_online(&x.r);
+	pol_done(&x);
+
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_RX_PACKETS], "rx_packets");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_RX_BYTES], "rx_bytes");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_TX_PACKETS], "tx_packets");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_TX_BYTES], "tx_bytes");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_DROP_INACTIVE], "drop_inactive");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_DROP_MAC_FORGED], "drop_mac_forged");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_DROP_VLAN], "drop_vlan");
+	CU_ASSERT_STRING_EQUAL(fex_vif_counter_names[FEX_VIF_CNT_DROP_POLICER], "drop_policer");
+	for (i = 0; i < FEX_VIF_CNT_MAX; i++)
+		CU_ASSERT_PTR_NOT_NULL(fex_vif_counter_names[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Concurrency: readers check invariants while the writer churns       */
+
+#define CC_READERS	2
+#define CC_UPDATES	10000
+#define CC_VIFS		64
+#define CC_PROFILES	8
+#define CC_IDLE_EVERY	64	/* rounds; power of 2 */
+
+struct cc_reader {
+	pthread_t th;
+	unsigned int id;
+	uint64_t bursts;
+	uint64_t errors;
+	uint64_t forwarded;
+	uint64_t overlaps;	/* rounds during which the writer published */
+};
+
+static volatile int cc_stop;
+
+static bool
+cc_check_table(const struct fex_vif_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++) {
+		uint16_t v = t->port_vif[i];
+
+		if (v != 0 && (t->vif[v].state == FEX_VIF_NONE || t->vif[v].port != i))
+			return false;
+	}
+	for (i = 1; i <= CC_VIFS; i++) {
+		const struct fex_vif_entry *e = &t->vif[i];
+		const struct fex_profile_rt *p = t->prof[e->profile];
+
+		if (e->gen > t->gen || p == NULL)
+			return false;
+		if (e->state == FEX_VIF_NONE) {
+			if (e->profile != 0)
+				return false;
+			continue;
+		}
+		if (e->profile == 0 || t->port_vif[e->port] != i)
+			return false;
+		if (p->check != fex_profile_rt_check(p) || p->gen > t->gen ||
+		    p->index != e->profile)
+			return false;
+		/* the writer keeps native_vlan == 100 + cos and rate = 1000 * cos */
+		if (p->native_vlan != 100 + p->cos ||
+		    p->meter.rate_kbps != 1000u * (unsigned int)p->cos ||
+		    !fex_vlan_test(p->vlans, p->native_vlan))
+			return false;
+	}
+	return true;
+}
+
+static void *
+cc_reader_main(void *arg)
+{
+	struct cc_reader *cr = arg;
+	struct fex_vif_reader r;
+	struct fex_pkt_hdr h[32];
+	struct fex_pkt_action act[32];
+	uint8_t vd[32];
+	uint64_t now = 0;
+	unsigned int i;
+
+	if (fex_vif_reader_init(db, cr->id, &r) != 0) {
+		cr->errors++;
+		return NULL;
+	}
+	for (i = 0; i < RTE_DIM(h); i++)
+		h[i] = (struct fex_pkt_hdr){ .src = &mac1, .len = 64, .vid = 0, .has_vlan = 0 };
+	while (!__atomic_load_n(&cc_stop, __ATOMIC_RELAXED)) {
+		const struct fex_vif_table *t = fex_vif_reader_snapshot(&r);
+		uint64_t gen = t->gen;
+		uint16_t port, svif;
+
+		if (!cc_check_table(t))
+			cr->errors++;
+		/* Let the writer run while we hold the snapshot (the cores of
+		 * this machine are shared, so it would otherwise publish only
+		 * while we are descheduled): it publishes and must wait for us. */
+		sched_yield();
+		/* each reader owns the ports with port % CC_READERS == id */
+		for (port = (uint16_t)cr->id; port < RTE_MAX_ETHPORTS; port += CC_READERS)
+			cr->forwarded += fex_vif_egress_burst(&r, port, now += 1000,
+							      h, act, vd, RTE_DIM(h), &svif);
+		/* the snapshot must not have changed under us, even when the
+		 * writer published meanwhile (and waits for us to free it) */
+		if (t->gen != gen || !cc_check_table(t))
+			cr->errors++;
+		if (__atomic_load_n(r.cur, __ATOMIC_ACQUIRE)->gen != gen)
+			cr->overlaps++;
+		fex_vif_reader_quiescent(&r);
+		__atomic_store_n(&cr->bursts, cr->bursts + 1, __ATOMIC_RELAXED);
+		/* now and then, idle the way a worker with nothing to do does */
+		if ((cr->bursts & (CC_IDLE_EVERY - 1)) == 0) {
+			fex_vif_reader_offline(&r);
+			sched_yield();
+			fex_vif_reader_online(&r);
+		}
+	}
+	fex_vif_reader_fini(&r);
+	return NULL;
+}
+
+static void
+test_concurrency(void)
+{
+	struct cc_reader cr[CC_READERS];
+	struct fex_profile p;
+	struct timespec t0, t1;
+	unsigned int i, k, fails = 0;
+	uint64_t bursts = 0, errors = 0, fwd = 0, overlaps = 0;
+	double secs;
+
+	clean();
+	for (k = 0; k < CC_PROFILES; k++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "cc%u", k);
+		p = prof(name);
+		p.cos = (int16_t)(k % 8);
+		p.native_vlan = (uint16_t)(100 + p.cos);
+		p.rate_kbps = 1000u * (unsigned int)p.cos;
+		CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, &p, err, sizeof(err)), 0);
+	}
+	cc_stop = 0;
+	for (i = 0; i < CC_READERS; i++) {
+		cr[i] = (struct cc_reader){ .id = i };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&cr[i].th, NULL, cc_reader_main, &cr[i]), 0);
+	}
+	/* start churning once every reader is in its loop */
+	for (i = 0; i < CC_READERS; i++)
+		while (__atomic_load_n(&cr[i].bursts, __ATOMIC_RELAXED) == 0)
+			sched_yield();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	srand(1);
+	for (i = 0; i < CC_UPDATES; i++) {
+		unsigned int op = (unsigned int)rand() % 4;
+		uint16_t vif = (uint16_t)(1 + rand() % CC_VIFS);
+		char name[16];
+		int rc;
+
+		snprintf(name, sizeof(name), "cc%u", (unsigned int)rand() % CC_PROFILES);
+		if (op == 0) {		/* modify a profile live */
+			p = prof(name);
+			p.cos = (int16_t)(rand() % 8);
+			p.native_vlan = (uint16_t)(100 + p.cos);
+			p.rate_kbps = 1000u * (unsigned int)p.cos;
+			p.enabled = rand() % 4 != 0;
+			rc = fex_profile_set(db, NULL, &p, err, sizeof(err));
+		} else if (op == 1) {	/* associate (port may move) */
+			struct fex_vif_assoc a = assoc(vif, (uint16_t)(rand() % RTE_MAX_ETHPORTS),
+						       &mac1, UUID1, name);
+
+			rc = fex_vif_associate(db, &a, err, sizeof(err));
+			if (rc == -EADDRINUSE || rc == -EBUSY)
+				rc = fex_vif_disassociate(db, vif, err, sizeof(err));
+			if (rc == -ESRCH)
+				rc = 0;
+		} else if (op == 2) {	/* preassociate */
+			struct fex_vif_assoc a = assoc(vif, (uint16_t)(rand() % RTE_MAX_ETHPORTS),
+						       &mac1, UUID1, name);
+
+			rc = fex_vif_preassociate(db, &a, err, sizeof(err));
+			if (rc == -EADDRINUSE || rc == -EBUSY)
+				rc = 0;
+		} else {		/* disassociate or uplink flap */
+			rc = fex_vif_disassociate(db, vif, err, sizeof(err));
+			if (rc == -ESRCH)
+				rc = fex_vif_uplink_set(db, rand() % 2) < 0 ? -1 : 0;
+		}
+		if (rc < 0) {
+			if (fails++ < 5)
+				printf("\n    update %u op %u: %d %s", i, op, rc, err);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	__atomic_store_n(&cc_stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < CC_READERS; i++) {
+		pthread_join(cr[i].th, NULL);
+		bursts += cr[i].bursts;
+		errors += cr[i].errors;
+		fwd += cr[i].forwarded;
+		overlaps += cr[i].overlaps;
+	}
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("\n    %u updates in %.2f s (%.0f us each), %d readers: %" PRIu64
+	       " burst rounds, %" PRIu64 " with a publish during the round, %" PRIu64
+	       " frames passed, %" PRIu64 " invariant errors\n",
+	       CC_UPDATES, secs, secs * 1e6 / CC_UPDATES, CC_READERS, bursts,
+	       overlaps, fwd, errors);
+	CU_ASSERT_EQUAL(fails, 0);
+	CU_ASSERT_EQUAL(errors, 0);
+	CU_ASSERT(bursts > CC_UPDATES / 10);
+	CU_ASSERT(overlaps > CC_UPDATES / 20);
+	clean();
+}
+
+/* EAL as fex_test_eal_init() means it, but without --in-memory: DPDK
+ * 22.11 turns --no-huge into legacy memory, which it refuses together
+ * with --in-memory. --no-shconf keeps the "no files, runs in parallel"
+ * property. */
+static int
+eal_init(const char *prog)
+{
+	char *argv[] = {
+		(char *)(uintptr_t)prog, (char *)"--no-huge", (char *)"-m", (char *)"256",
+		(char *)"--no-pci", (char *)"--no-shconf", (char *)"--no-telemetry",
+		(char *)"-l", (char *)"0", (char *)"--log-level", (char *)"lib.eal:error",
+		NULL,
+	};
+
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "%s: cannot start EAL: %s\n", prog,
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	CU_pSuite s;
+
+	RTE_SET_USED(argc);
+	if (eal_init(argv[0]) < 0)
+		return EXIT_FAILURE;
+	rte_log_set_level_pattern("fex.vif", RTE_LOG_WARNING);
+	db = fex_vif_db_create(4, HZ, SOCKET_ID_ANY);
+	if (db == NULL) {
+		fprintf(stderr, "fex_vif_db_create: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return EXIT_FAILURE;
+	s = CU_add_suite("unit", NULL, NULL);
+	CU_add_test(s, "validate name, description", test_validate_name_desc);
+	CU_add_test(s, "validate vlans, native_vlan", test_validate_vlans);
+	CU_add_test(s, "validate cos, rates, bursts", test_validate_cos_rates);
+	CU_add_test(s, "validate enums, max_ports", test_validate_enums_max_ports);
+	CU_add_test(s, "vlan list parse/format", test_vlan_list);
+	CU_add_test(s, "vlan list format length", test_vlan_list_format_len);
+	CU_add_test(s, "profile set/get/list/delete", test_profile_ops);
+	CU_add_test(s, "max_ports", test_max_ports);
+	CU_add_test(s, "VIF transitions", test_transitions);
+	CU_add_test(s, "uplink down/up", test_uplink);
+	CU_add_test(s, "VIF lists", test_viflist);
+	CU_add_test(s, "policy: inactive", test_policy_inactive);
+	CU_add_test(s, "policy: mac forging", test_policy_mac_forging);
+	CU_add_test(s, "policy: egress VLAN", test_policy_vlan_egress);
+	CU_add_test(s, "policy: CoS", test_policy_cos);
+	CU_add_test(s, "policy: ingress VLAN", test_policy_ingress);
+	CU_add_test(s, "policy: policers", test_policy_policers);
+	CU_add_test(s, "burst helper and counters", test_burst_and_counters);
+	CU_add_test(s, "concurrency: readers vs writer", test_concurrency);
+	{
+		int rc = fex_test_run();
+
+		fex_vif_db_free(db);
+		rte_eal_cleanup();
+		return rc;
+	}
+}
