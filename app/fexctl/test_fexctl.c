@@ -662,7 +662,7 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	fexctl_bin = argv[1];
-	if (tctl_eal_init("test_fexctl") < 0 || mkdtemp(dir) == NULL)
+	if (fex_test_eal_init("test_fexctl") < 0 || mkdtemp(dir) == NULL)
 		return EXIT_FAILURE;
 	snprintf(sock, sizeof(sock), "%s/run/control.sock", dir);
 	snprintf(state, sizeof(state), "%s/state.json", dir);

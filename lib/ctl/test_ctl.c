@@ -699,7 +699,7 @@ main(void)
 	CU_pSuite s;
 	int rc;
 
-	if (tctl_eal_init("test_ctl") < 0)
+	if (fex_test_eal_init("test_ctl") < 0)
 		return EXIT_FAILURE;
 	ctl = tctl_new(NULL, NULL, NULL);
 	if (ctl == NULL)

@@ -4,10 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_common.h>
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_errno.h>
 #include <rte_memory.h>
 
 #include <fex_vif.h>
@@ -15,24 +12,6 @@
 #include "test_ctl_common.h"
 
 struct tports tports;
-
-int
-tctl_eal_init(const char *prog)
-{
-	char *argv[] = {
-		(char *)prog, (char *)"--no-huge", (char *)"-m", (char *)"256",
-		(char *)"--no-pci", (char *)"--no-shconf", (char *)"--no-telemetry",
-		(char *)"-l", (char *)"0", (char *)"--log-level", (char *)"lib.eal:error",
-		NULL,
-	};
-
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "%s: cannot start EAL: %s\n", prog,
-			rte_strerror(rte_errno));
-		return -1;
-	}
-	return 0;
-}
 
 static struct fex_vif_db *db;
 

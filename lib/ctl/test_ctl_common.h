@@ -23,12 +23,6 @@ struct tports {
 
 extern struct tports tports;
 
-/* EAL for the lib/ctl tests: fex_test_eal_init() asks for --in-memory,
- * which DPDK 22.11 refuses together with --no-huge (it implies legacy
- * memory); --no-shconf keeps the tests free of shared files the same
- * way (as drivers/test_port.c does). 0 or -1. */
-int tctl_eal_init(const char *prog);
-
 /* Hooks of the recording port layer: a spec starting with "fail:" is
  * refused, the others get the lowest free port id. */
 struct fex_ctl_hooks tports_hooks(void);

@@ -316,7 +316,7 @@ main(void)
 	CU_pSuite s;
 	int rc;
 
-	if (tctl_eal_init("test_state") < 0)
+	if (fex_test_eal_init("test_state") < 0)
 		return EXIT_FAILURE;
 	if (mkdtemp(dir) == NULL)
 		return EXIT_FAILURE;
