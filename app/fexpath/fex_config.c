@@ -66,6 +66,8 @@ fex_config_usage(FILE *f, const char *prog)
 		"  --stats-period N     print port and VIF rates every N seconds\n"
 		"  --duration N         stop by itself after N seconds (0 = run until a signal)\n"
 		"  --mbufs N            mbufs per NUMA socket (default 16383)\n"
+		"  --stats-json FILE    at a clean exit, write the final counters (stats,\n"
+		"                       port.list, vif.stats as JSON-RPC gives them) to FILE\n"
 		"  --idle-sleep-us N    sleep N us when a worker finds nothing to do\n"
 		"                       (0 = busy-poll, the default; for shared cores)\n"
 		"  -h, --help           this text\n"
@@ -76,7 +78,7 @@ fex_config_usage(FILE *f, const char *prog)
 
 enum {
 	OPT_CONFIG = 256, OPT_UPLINK, OPT_TAG, OPT_CONTROL, OPT_CONTROL_GROUP,
-	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP,
+	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP, OPT_STATS_JSON,
 };
 
 static const struct option long_opts[] = {
@@ -91,6 +93,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "mbufs", required_argument, NULL, OPT_MBUFS },
 	{ "idle-sleep-us", required_argument, NULL, OPT_IDLE_SLEEP },
+	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -152,6 +155,8 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 		return parse_uint(name, val, 0, 31536000, &cfg->duration);
 	case OPT_MBUFS:
 		return parse_uint(name, val, 1023, 1u << 24, &cfg->nb_mbufs);
+	case OPT_STATS_JSON:
+		return copy_str(name, cfg->stats_json, sizeof(cfg->stats_json), val);
 	case OPT_IDLE_SLEEP:
 		return parse_uint(name, val, 0, 100000, &cfg->idle_sleep_us);
 	default:

@@ -26,6 +26,7 @@ struct fex_app_config {
 	unsigned int stats_period;	/* seconds, 0 = off */
 	unsigned int duration;		/* seconds, 0 = until a signal */
 	unsigned int nb_mbufs;		/* per socket */
+	char stats_json[PATH_MAX];	/* final figures written here at exit */
 	unsigned int idle_sleep_us;	/* sleep when idle; 0 = busy-poll */
 	int no_state;			/* --no-state: do not save or restore */
 };

@@ -311,6 +311,11 @@ vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
 	struct fex_vif_counters *c;
 	uint64_t bytes = 0;
 
+	/* A port whose VIF is not in the table yet (being associated) or
+	 * any more (being removed) is left alone: its frames wait in the
+	 * port rather than being dropped for want of a VIF. */
+	if (unlikely(fex_vif_of_port(w->rd.t, port) == 0))
+		return;
 	n = rte_eth_rx_burst(port, 0, pkts, FEX_BURST);
 	if (n == 0)
 		return;
