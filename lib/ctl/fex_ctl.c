@@ -34,6 +34,7 @@ RTE_LOG_REGISTER(fex_logtype_ctl, fex.ctl, INFO);
 #define EVENTS_MAX		64
 #define ACCEPT_BURST		64
 #define SWEEP_MS		250
+#define OUT_INITIAL		4096	/* grows to max_output */
 #define DISCARD_MAX		(64ull * 1024 * 1024)	/* then close anyway */
 
 /* ---------------------------------------------------------------- framing */
@@ -123,7 +124,8 @@ struct client {
 	uint32_t events;	/* armed in epoll */
 	struct fex_ctl_peer peer;
 	struct linebuf in;
-	char *out;
+	char *out;		/* grows up to max_output */
+	size_t out_cap;
 	size_t out_len;		/* queued bytes from out_off */
 	size_t out_off;
 	uint64_t last_ms;
@@ -266,6 +268,26 @@ client_queue(struct server *s, struct client *c, const char *line, size_t len)
 		cnt_add(&s->ctl->cnt.overflowed, 1);
 		client_kill(s, c);
 		return -1;
+	}
+	if (c->out_off + c->out_len + need > c->out_cap) {
+		size_t cap = c->out_cap * 2;
+		char *nb;
+
+		if (c->out_off > 0) {
+			memmove(c->out, c->out + c->out_off, c->out_len);
+			c->out_off = 0;
+		}
+		while (cap < c->out_len + need)
+			cap *= 2;
+		if (cap > s->ctl->max_output)
+			cap = s->ctl->max_output;
+		nb = realloc(c->out, cap);
+		if (nb == NULL) {
+			client_kill(s, c);
+			return -1;
+		}
+		c->out = nb;
+		c->out_cap = cap;
 	}
 	memcpy(c->out + c->out_off + c->out_len, line, len);
 	c->out[c->out_off + c->out_len + len] = '\n';
@@ -441,7 +463,7 @@ accept_clients(struct server *s)
 		}
 		c = calloc(1, sizeof(*c));
 		if (c == NULL || linebuf_init(&c->in, ctl->max_request) < 0 ||
-		    (c->out = malloc(ctl->max_output)) == NULL) {
+		    (c->out = malloc(OUT_INITIAL)) == NULL) {
 			if (c != NULL)
 				linebuf_free(&c->in);
 			free(c);
@@ -449,6 +471,7 @@ accept_clients(struct server *s)
 			continue;
 		}
 		c->fd = fd;
+		c->out_cap = OUT_INITIAL;
 		c->last_ms = now_ms();
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0) {
 			c->peer.pid = cred.pid;
