@@ -516,6 +516,42 @@ test_many_clients(void)
 	CU_ASSERT(server_answers());
 }
 
+/* One reply larger than max_output still reaches a client that reads. */
+static void
+test_big_reply(void)
+{
+	static char req[16384], buf[512 * 1024];
+	unsigned int i, v;
+	size_t off;
+	int fd = raw_connect(), n;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	for (i = 0; i < 20; i++) {
+		off = (size_t)snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"id\":%u,"
+				       "\"method\":\"profile.set\",\"params\":{\"name\":"
+				       "\"big%u\",\"vlans\":[1", i, i);
+		for (v = 3; v <= 2000; v += 2)
+			off += (size_t)snprintf(req + off, sizeof(req) - off, ",%u", v);
+		snprintf(req + off, sizeof(req) - off, "]}}\n");
+		CU_ASSERT(send_str(fd, req) == 0);
+		CU_ASSERT(read_line(fd, buf, sizeof(buf), 5000) > 0);
+		CU_ASSERT(strstr(buf, "\"result\"") != NULL);
+	}
+	CU_ASSERT(send_str(fd, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":"
+			   "\"profile.list\"}\n") == 0);
+	n = read_line(fd, buf, sizeof(buf), 5000);
+	CU_ASSERT(n > MAX_OUTPUT);
+	CU_ASSERT(strstr(buf, "\"id\":99,\"result\"") != NULL);
+	printf("  one reply of %d bytes (cap %u) delivered\n", n, MAX_OUTPUT);
+	for (i = 0; i < 20; i++) {
+		snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"id\":%u,\"method\":"
+			 "\"profile.delete\",\"params\":{\"name\":\"big%u\"}}\n", i, i);
+		CU_ASSERT(send_str(fd, req) == 0);
+		CU_ASSERT(read_line(fd, buf, sizeof(buf), 5000) > 0);
+	}
+	close(fd);
+}
+
 static void
 test_non_reader(void)
 {
@@ -689,6 +725,7 @@ main(int argc, char **argv)
 	CU_add_test(s, "server: a 10 MiB line", test_huge_line);
 	CU_add_test(s, "server: 200 concurrent clients, over the limit",
 		    test_many_clients);
+	CU_add_test(s, "server: one reply over max_output", test_big_reply);
 	CU_add_test(s, "server: a client that never reads", test_non_reader);
 	CU_add_test(s, "server: half-closed and idle clients",
 		    test_idle_and_half_close);

@@ -246,7 +246,9 @@ client_send(struct client *c)
 
 /* Queue one reply line. When it does not fit, send what the socket
  * takes first; a client whose unread replies still exceed max_output is
- * dropped. 0, or -1 when the client was dropped. */
+ * dropped. One reply alone is always taken (a vif.stats of 4095 VIFs is
+ * larger than the default cap): the bound is max_output or the largest
+ * reply. 0, or -1 when the client was dropped. */
 static int
 client_queue(struct server *s, struct client *c, const char *line, size_t len)
 {
@@ -262,7 +264,7 @@ client_queue(struct server *s, struct client *c, const char *line, size_t len)
 			c->out_off = 0;
 		}
 	}
-	if (c->out_len + need > s->ctl->max_output) {
+	if (c->out_len > 0 && c->out_len + need > s->ctl->max_output) {
 		CTL_LOG(NOTICE, "client pid %d: %zu bytes of replies unread, dropped",
 			(int)c->peer.pid, c->out_len);
 		cnt_add(&s->ctl->cnt.overflowed, 1);
@@ -280,7 +282,7 @@ client_queue(struct server *s, struct client *c, const char *line, size_t len)
 		while (cap < c->out_len + need)
 			cap *= 2;
 		if (cap > s->ctl->max_output)
-			cap = s->ctl->max_output;
+			cap = RTE_MAX(s->ctl->max_output, c->out_len + need);
 		nb = realloc(c->out, cap);
 		if (nb == NULL) {
 			client_kill(s, c);
