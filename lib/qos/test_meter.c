@@ -178,6 +178,39 @@ test_profile_change_keeps_bucket(void)
 	CU_ASSERT_EQUAL(m.srtcm.tc, 100000 - 1500);
 }
 
+/* fex_meter_check() gives the verdicts of rte_meter's colour-blind check
+ * (with EBS = 0) on the same random traffic, and keeps the same bucket. */
+static void
+test_same_as_rte_meter(void)
+{
+	struct fex_meter_params mp = { .rate_kbps = 50000, .burst_bytes = 20000 };
+	struct fex_meter_profile p;
+	struct fex_meter a, b;
+	uint64_t now = 1000, x = 88172645463325252ULL;
+	unsigned int i, same = 0, green = 0;
+
+	CU_ASSERT_EQUAL_FATAL(fex_meter_profile_init(&p, &mp, HZ), 0);
+	fex_meter_reset(&a, &p, now);
+	b = a;
+	for (i = 0; i < 200000; i++) {
+		uint32_t len;
+		enum rte_color ca, cb;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		len = 60 + (uint32_t)(x % 1455);
+		if (x & 1)		/* half the frames share a timestamp (bursts) */
+			now += (x >> 8) % 400000;
+		ca = fex_meter_check(&a, &p, now, len);
+		cb = rte_meter_srtcm_color_blind_check(&b.srtcm, &p.srtcm, now, len);
+		same += ca == cb && a.srtcm.tc == b.srtcm.tc && a.srtcm.time == b.srtcm.time;
+		green += ca == RTE_COLOR_GREEN;
+	}
+	CU_ASSERT_EQUAL(same, 200000);
+	CU_ASSERT(green > 1000 && green < 199000);
+}
+
 int
 main(void)
 {
@@ -192,5 +225,6 @@ main(void)
 	CU_add_test(s, "accuracy 100 Mbit/s", test_accuracy_100mbit);
 	CU_add_test(s, "rate sweep", test_rates_sweep);
 	CU_add_test(s, "profile change keeps bucket", test_profile_change_keeps_bucket);
+	CU_add_test(s, "same verdicts as rte_meter", test_same_as_rte_meter);
 	return fex_test_run();
 }

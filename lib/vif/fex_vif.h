@@ -89,6 +89,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -543,6 +544,41 @@ fex_mac_eq(const struct rte_ether_addr *a, const struct rte_ether_addr *b)
 	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
+/* Egress policy of one frame of an active VIF, profile fields hoisted by
+ * the caller (one load per burst, not per frame). Not for direct use. */
+static __rte_always_inline enum fex_verdict
+egress_one(const struct rte_ether_addr *vmac, const uint64_t *vlans,
+	   uint16_t native, int cos, bool mac_deny,
+	   const struct fex_meter_profile *mp, struct fex_meter *m,
+	   uint64_t now, const struct fex_pkt_hdr *h, struct fex_pkt_action *a)
+{
+	uint16_t vid = h->vid;
+	uint8_t pcp = h->has_vlan ? h->pcp : 0;
+	uint8_t out;
+
+	if (mac_deny && unlikely(!fex_mac_eq(h->src, vmac)))
+		return FEX_DROP_MAC_FORGED;
+	if (!h->has_vlan || vid == 0) {		/* untagged, priority-tagged */
+		if (unlikely(native == 0))
+			return FEX_DROP_VLAN;
+		vid = native;
+	} else if (unlikely(!fex_vlan_test(vlans, vid))) {
+		return FEX_DROP_VLAN;
+	}
+	out = cos >= 0 ? (uint8_t)cos : pcp;
+	a->vid = vid;
+	a->pcp = out;
+	a->epcp = out;
+	a->insert_vlan = !h->has_vlan;
+	a->set_tci = h->has_vlan & ((vid != h->vid) | (out != pcp));
+	a->strip_vlan = 0;
+	a->pad = 0;
+	if (mp != NULL &&
+	    unlikely(fex_meter_check(m, mp, now, h->len) != RTE_COLOR_GREEN))
+		return FEX_DROP_POLICER;
+	return FEX_PASS;
+}
+
 /**
  * Egress policy of one frame from VIF entry v (profile p, meter m of the
  * VIF's slot, time now in the db's hz). Fills *a when FEX_PASS.
@@ -554,38 +590,11 @@ fex_vif_egress_check(const struct fex_vif_entry *v,
 		     uint64_t now, const struct fex_pkt_hdr *h,
 		     struct fex_pkt_action *a)
 {
-	uint16_t vid = h->vid;
-	uint8_t pcp = h->pcp;
-
 	if (unlikely(v->state != FEX_VIF_ASSOCIATED || !p->enabled))
 		return FEX_DROP_INACTIVE;
-	if (p->mac_deny && unlikely(!fex_mac_eq(h->src, &v->mac)))
-		return FEX_DROP_MAC_FORGED;
-	a->insert_vlan = !h->has_vlan;
-	a->set_tci = 0;
-	a->strip_vlan = 0;
-	a->pad = 0;
-	if (!h->has_vlan || vid == 0) {
-		if (unlikely(p->native_vlan == 0))
-			return FEX_DROP_VLAN;
-		a->set_tci = h->has_vlan;	/* priority tag: rewrite VID */
-		vid = p->native_vlan;
-		if (!h->has_vlan)
-			pcp = 0;
-	} else if (unlikely(!fex_vlan_test(p->vlans, vid))) {
-		return FEX_DROP_VLAN;
-	}
-	if (p->cos >= 0) {
-		a->set_tci |= h->has_vlan & (pcp != (uint8_t)p->cos);
-		pcp = (uint8_t)p->cos;
-	}
-	a->vid = vid;
-	a->pcp = pcp;
-	a->epcp = pcp;
-	if (fex_meter_profile_on(&p->meter) &&
-	    unlikely(fex_meter_check(m, &p->meter, now, h->len) != RTE_COLOR_GREEN))
-		return FEX_DROP_POLICER;
-	return FEX_PASS;
+	return egress_one(&v->mac, p->vlans, p->native_vlan, p->cos, p->mac_deny,
+			  fex_meter_profile_on(&p->meter) ? &p->meter : NULL,
+			  m, now, h, a);
 }
 
 /**
@@ -641,34 +650,50 @@ fex_vif_egress_burst(struct fex_vif_reader *r, uint16_t port, uint64_t now,
 		     uint8_t *verdict, uint16_t n, uint16_t *vif_out)
 {
 	const struct fex_vif_table *t = r->t;
-	uint16_t id = fex_vif_of_port(t, port);
+	const uint16_t id = fex_vif_of_port(t, port);
 	const struct fex_vif_entry *v = &t->vif[id];
 	const struct fex_profile_rt *p = t->prof[v->profile];
+	const struct fex_meter_profile *mp =
+		fex_meter_profile_on(&p->meter) ? &p->meter : NULL;
+	const struct rte_ether_addr vmac = v->mac;
+	const uint16_t native = p->native_vlan;
+	const int cos = p->cos;
+	const bool mac_deny = p->mac_deny;
 	struct fex_meter *m = &t->rt[id].egress;
 	struct fex_vif_counters *c = &r->cnt[id];
-	uint64_t bytes = 0, drops[FEX_VIF_CNT_MAX] = { 0 };
+	uint64_t bytes = 0, drops[FEX_VIF_CNT_MAX];
 	uint16_t i, pass = 0;
 	unsigned int k;
 
 	*vif_out = id;
-	if (unlikely(id == 0)) {
+	for (i = 0; i < n; i++)
+		bytes += h[i].len;
+	if (unlikely(v->state != FEX_VIF_ASSOCIATED || !p->enabled)) {
 		for (i = 0; i < n; i++)
 			verdict[i] = FEX_DROP_INACTIVE;
+		if (id != 0) {
+			fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
+			fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
+			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_INACTIVE, n);
+		}
 		return 0;
 	}
+	memset(drops, 0, sizeof(drops));
 	for (i = 0; i < n; i++) {
-		enum fex_verdict vd = fex_vif_egress_check(v, p, m, now, &h[i], &act[i]);
+		enum fex_verdict vd = egress_one(&vmac, p->vlans, native, cos,
+						 mac_deny, mp, m, now, &h[i], &act[i]);
 
 		verdict[i] = (uint8_t)vd;
-		bytes += h[i].len;
-		pass += vd == FEX_PASS;
-		drops[vd]++;
+		if (likely(vd == FEX_PASS))
+			pass++;
+		else
+			drops[vd]++;
 	}
 	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
 	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
 	if (unlikely(pass != n))
 		for (k = FEX_VIF_CNT_DROP_INACTIVE; k <= FEX_VIF_CNT_DROP_POLICER; k++)
-			if (drops[k])
+			if (drops[k] != 0)
 				fex_vif_cnt_add(c, (enum fex_vif_cnt)k, drops[k]);
 	return pass;
 }
