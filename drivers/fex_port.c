@@ -554,9 +554,14 @@ static int
 precheck(const char *spec, const struct fex_port_spec *ps, char *err, size_t errlen)
 {
 	switch (ps->kind) {
+	case FEX_PORT_MEMIF:
+		if (!ps->server && access(ps->arg, F_OK) < 0)
+			return fail(-ENOENT, err, errlen,
+				    "%s: no memif server listens on %s; start the peer first, or use memif:%s,server",
+				    spec, ps->arg, ps->arg);
+		return check_parent_dir(spec, ps->arg, err, errlen);
 	case FEX_PORT_VHOST:
 	case FEX_PORT_VHOST_SERVER:
-	case FEX_PORT_MEMIF:
 		return check_parent_dir(spec, ps->arg, err, errlen);
 	case FEX_PORT_PCI:
 		return fex_port_pci_check("", ps->arg, err, errlen);

@@ -379,6 +379,9 @@ test_errors(void)
 	CU_ASSERT_EQUAL(fex_port_open("vhost:/nonexistent-dir/x.sock", &conf, &pid, err,
 				      sizeof(err)), -ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "directory /nonexistent-dir does not exist"));
+	CU_ASSERT_EQUAL(fex_port_open("memif:/tmp/fex-no-such-memif.sock", &conf, &pid, err,
+				      sizeof(err)), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no memif server listens"));
 	c.pool = NULL;
 	CU_ASSERT_EQUAL(fex_port_open("null", &c, &pid, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no mbuf pool"));
@@ -644,6 +647,23 @@ test_vhost(void)
 
 /* ---- hot-plug while forwarding ---- */
 
+static int
+count_fds(void)
+{
+	char cmd[64], buf[32];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | wc -l", (int)getpid());
+	f = popen(cmd, "r");
+	if (f == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		n = atoi(buf);
+	pclose(f);
+	return n;
+}
+
 struct fwd {
 	uint16_t in, out;
 	volatile bool stop;
@@ -665,6 +685,38 @@ fwd_loop(void *arg)
 		f->fwd += n;
 	}
 	return NULL;
+}
+
+/* Opening and closing a port again and again leaks no file descriptor.
+ * memif in server role is measured but not held to it: the DPDK 22.11
+ * memif driver frees its listener without closing the socket. */
+static void
+test_no_fd_leak(void)
+{
+	char specs[6][PATH_MAX + 32];
+	unsigned int i, k, n = 0;
+	uint16_t x;
+	int before, after;
+
+	snprintf(specs[n++], sizeof(specs[0]), "ring:fd_x");
+	snprintf(specs[n++], sizeof(specs[0]), "null");
+	snprintf(specs[n++], sizeof(specs[0]), "pcap:tx=%s/fd.pcap", tmpdir);
+	snprintf(specs[n++], sizeof(specs[0]), "vhost:%s/fd-c.sock", tmpdir);
+	snprintf(specs[n++], sizeof(specs[0]), "vhost-server:%s/fd-s.sock", tmpdir);
+	snprintf(specs[n++], sizeof(specs[0]), "memif:%s/fd-s.sock,server", tmpdir);
+	for (i = 0; i < n; i++) {
+		before = count_fds();
+		for (k = 0; k < 10; k++) {
+			CU_ASSERT_EQUAL_FATAL(open_port(specs[i], &x), 0);
+			CU_ASSERT_EQUAL(fex_port_close(x), 0);
+		}
+		after = count_fds();
+		if (strstr(specs[i], ",server") != NULL)
+			printf("\n  %s: %d file descriptors left after 10 open/close (driver bug)",
+			       specs[i], after - before);
+		else if (after > before)	/* fewer is fine: a peer's socket went */
+			CU_FAIL("open files grew");
+	}
 }
 
 static void
@@ -797,6 +849,7 @@ main(void)
 	CU_add_test(s, "af_packet on a veth pair", test_af_packet);
 	CU_add_test(s, "memif client and server with testpmd", test_memif);
 	CU_add_test(s, "vhost client and server with testpmd virtio-user", test_vhost);
+	CU_add_test(s, "open/close leaks no file descriptor", test_no_fd_leak);
 	CU_add_test(s, "hot-plug while a pair forwards: zero loss", test_hotplug_under_load);
 	return fex_test_run();
 }
