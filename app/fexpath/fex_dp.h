@@ -141,6 +141,10 @@ int fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id);
 /* Sum of every worker's counters. MT safe (each value read atomically). */
 void fex_dp_stats_sum(const struct fex_dp *dp, struct fex_dp_stats *out);
 
+/* Make rte_eth_remove_{rx,tx}_callback() wait for the workers (see
+ * pdump_guard.c). */
+void fex_pdump_guard_init(struct rte_rcu_qsbr *qsv);
+
 /* The lcore entry point (worker_arg = struct fex_worker *). */
 int fex_worker_loop(void *worker_arg);
 

@@ -219,6 +219,8 @@ main(int argc, char **argv)
 	if (fex_dp_init(&dp, &dpc, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 
+	fex_pdump_guard_init(dp.qsv);
+
 	memset(&cc, 0, sizeof(cc));
 	cc.db = dp.db;
 	cc.path = cfg.control;

@@ -97,6 +97,7 @@ fex_start() {
 	local name=$1 pid
 	shift
 	local sock=$T/$name.sock
+	on_exit "rm -rf /var/run/dpdk/fex$$$name"
 	"$FEXPATH" --file-prefix "fex$$$name" "$@" --control "$sock" \
 		>"$T/$name.log" 2>&1 &
 	pid=$!
