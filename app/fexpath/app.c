@@ -21,6 +21,20 @@ hook_attach(void *ctx, const char *spec, uint16_t *port_id, char *err,
 	return fex_dp_port_attach(ctx, spec, port_id, err, errlen);
 }
 
+/* A VIF whose profile says io_performance: high gets a VF of its own. */
+static int
+hook_attach_vif(void *ctx, const char *spec, const char *profile,
+		uint16_t *port_id, char *err, size_t errlen)
+{
+	struct fex_dp *dp = ctx;
+	struct fex_profile p;
+
+	if (fex_profile_get(dp->db, profile, &p, NULL) == 0 &&
+	    p.io_performance == FEX_IO_PERF_HIGH)
+		return fex_dp_port_attach_vf(dp, spec, port_id, err, errlen);
+	return fex_dp_port_attach(dp, spec, port_id, err, errlen);
+}
+
 static int
 hook_detach(void *ctx, uint16_t port_id)
 {
@@ -43,6 +57,7 @@ void
 fex_app_hooks(struct fex_dp *dp, struct fex_ctl_hooks *hooks)
 {
 	hooks->port_attach = hook_attach;
+	hooks->port_attach_vif = hook_attach_vif;
 	hooks->port_detach = hook_detach;
 	hooks->port_list = hook_port_list;
 	hooks->stats = hook_stats;
@@ -72,7 +87,7 @@ fex_app_port_list(struct fex_dp *dp)
 			"{s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"port_id", (int)p, "spec", info[i].spec,
 			"kind", fex_port_kind_name(info[i].kind),
-			"role", p == dp->uplink ? "uplink" : "vnic",
+			"role", p == dp->uplink ? "uplink" : dp->is_vf[p] ? "vf" : "vnic",
 			"link", info[i].link_up ? "up" : "down",
 			"rx_queues", (int)info[i].nb_rxq,
 			"worker", owner,
@@ -470,7 +485,8 @@ fex_app_print_stats(struct fex_dp *dp, FILE *f, double interval_s)
 		if (rte_eth_stats_get(p, &es) != 0)
 			continue;
 		fprintf(f, "  %-5u %-6s %-40.40s %12.0f %12.0f %10" PRIu64 "\n", p,
-			p == dp->uplink ? "uplink" : "vnic", info[i].spec,
+			p == dp->uplink ? "uplink" : dp->is_vf[p] ? "vf" : "vnic",
+			info[i].spec,
 			(double)(es.ipackets - prev.port_rx[p]) / pa.dt,
 			(double)(es.opackets - prev.port_tx[p]) / pa.dt, es.imissed);
 		prev.port_rx[p] = es.ipackets;

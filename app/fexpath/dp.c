@@ -153,6 +153,9 @@ fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 
 	memset(dp, 0, sizeof(*dp));
 	memset(dp->owner, -1, sizeof(dp->owner));
+	memset(dp->peer, 0xff, sizeof(dp->peer));
+	dp->vf_ports = conf->vf_ports;
+	dp->nb_vf_ports = conf->nb_vf_ports;
 	dp->mode = conf->mode;
 	dp->idle_sleep_us = conf->idle_sleep_us;
 	dp->hz = rte_get_tsc_hz();
@@ -248,13 +251,16 @@ plist_publish(struct fex_dp *dp, struct fex_worker *w, struct fex_poll_list *nex
 	rte_free(old);
 }
 
-int
-fex_dp_port_attach(struct fex_dp *dp, const char *spec, uint16_t *port_id,
-		   char *err, size_t errlen)
+/* Open spec (and vf_spec, if not NULL) and give both to the least-loaded
+ * worker in one poll-list update. */
+static int
+attach(struct fex_dp *dp, const char *spec, const char *vf_spec,
+       uint16_t *port_id, char *err, size_t errlen)
 {
 	struct fex_port_conf pc;
 	struct fex_worker *w = NULL;
 	struct fex_poll_list *next;
+	uint16_t vf = FEX_NO_PORT;
 	unsigned int i;
 	int rc;
 
@@ -265,19 +271,64 @@ fex_dp_port_attach(struct fex_dp *dp, const char *spec, uint16_t *port_id,
 	rc = fex_port_open(spec, &pc, port_id, err, errlen);
 	if (rc < 0)
 		return rc;
+	if (vf_spec != NULL) {
+		char msg[256];
+
+		rc = fex_port_open(vf_spec, &pc, &vf, msg, sizeof(msg));
+		if (rc < 0) {
+			fex_port_close(*port_id);
+			snprintf(err, errlen, "VF %s: %s", vf_spec, msg);
+			return rc;
+		}
+	}
 	next = plist_alloc((int)rte_lcore_to_socket_id(w->lcore));
 	if (next == NULL) {
 		fex_port_close(*port_id);
+		if (vf != FEX_NO_PORT)
+			fex_port_close(vf);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	*next = *w->plist;
 	next->port[next->n++] = *port_id;
-	/* The owner is known before any table names the port. */
+	/* Owner and VF pairing are known before any table names the port. */
+	if (vf != FEX_NO_PORT) {
+		next->port[next->n++] = vf;
+		dp->peer[*port_id] = vf;
+		dp->peer[vf] = *port_id;
+		dp->is_vf[vf] = 1;
+		__atomic_store_n(&dp->owner[vf], (int8_t)w->id, __ATOMIC_RELEASE);
+	}
 	__atomic_store_n(&dp->owner[*port_id], (int8_t)w->id, __ATOMIC_RELEASE);
 	plist_publish(dp, w, next);
-	DP_LOG(INFO, "port %u (%s) polled by worker %u", *port_id, spec, w->id);
+	if (vf != FEX_NO_PORT)
+		DP_LOG(INFO, "port %u (%s) with VF port %u (%s) polled by worker %u",
+		       *port_id, spec, vf, vf_spec, w->id);
+	else
+		DP_LOG(INFO, "port %u (%s) polled by worker %u", *port_id, spec, w->id);
 	return 0;
+}
+
+int
+fex_dp_port_attach(struct fex_dp *dp, const char *spec, uint16_t *port_id,
+		   char *err, size_t errlen)
+{
+	return attach(dp, spec, NULL, port_id, err, errlen);
+}
+
+int
+fex_dp_port_attach_vf(struct fex_dp *dp, const char *spec, uint16_t *port_id,
+		      char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < dp->nb_vf_ports; i++)
+		if (fex_port_find(dp->vf_ports[i]) < 0)
+			return attach(dp, spec, dp->vf_ports[i], port_id, err, errlen);
+	snprintf(err, errlen, "no free VF for a VIF with io_performance high: "
+		 "%u configured (--vf SPEC, or vf_ports in the config), all in use",
+		 dp->nb_vf_ports);
+	return -ENOSPC;
 }
 
 int
@@ -285,7 +336,7 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 {
 	struct fex_poll_list *next;
 	struct fex_worker *w;
-	uint16_t i;
+	uint16_t i, vf;
 	int owner;
 
 	if (port_id >= RTE_MAX_ETHPORTS || dp->owner[port_id] < 0)
@@ -295,8 +346,9 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 	next = plist_alloc((int)rte_lcore_to_socket_id(w->lcore));
 	if (next == NULL)
 		return -ENOMEM;
+	vf = dp->peer[port_id];
 	for (i = 0; i < w->plist->n; i++)
-		if (w->plist->port[i] != port_id)
+		if (w->plist->port[i] != port_id && w->plist->port[i] != vf)
 			next->port[next->n++] = w->plist->port[i];
 	plist_publish(dp, w, next);
 	/* Frames still in hand-off rings for this port are dropped as
@@ -304,6 +356,13 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 	__atomic_store_n(&dp->owner[port_id], (int8_t)-1, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(dp->qsv, RTE_QSBR_THRID_INVALID);
 	DP_LOG(INFO, "port %u no longer polled (worker %d)", port_id, owner);
+	if (vf != FEX_NO_PORT) {
+		__atomic_store_n(&dp->owner[vf], (int8_t)-1, __ATOMIC_RELEASE);
+		dp->peer[port_id] = FEX_NO_PORT;
+		dp->peer[vf] = FEX_NO_PORT;
+		dp->is_vf[vf] = 0;
+		fex_port_close(vf);
+	}
 	return fex_port_close(port_id);
 }
 

@@ -59,6 +59,9 @@ fex_config_usage(FILE *f, const char *prog)
 		"  --uplink SPEC        uplink port, e.g. pci:0000:3b:00.0, af_packet:eth1,\n"
 		"                       pcap:rx=in.pcap,tx=out.pcap, ring:NAME, null\n"
 		"  --tag MODE           uplink tag format: vntag | etag | none\n"
+		"  --vf SPEC            a VF (e.g. pci:0000:3b:00.2) for a VIF whose profile\n"
+		"                       says io_performance: high; repeat for each VF\n"
+		"                       (config: vf_ports = SPEC; SPEC; ...)\n"
 		"  --control PATH       control socket (default %s)\n"
 		"  --control-group GRP  group allowed to change state through the socket\n"
 		"  --state PATH         saved profiles and VIFs (default %s)\n"
@@ -78,7 +81,7 @@ fex_config_usage(FILE *f, const char *prog)
 
 enum {
 	OPT_CONFIG = 256, OPT_UPLINK, OPT_TAG, OPT_CONTROL, OPT_CONTROL_GROUP,
-	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP, OPT_STATS_JSON,
+	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP, OPT_STATS_JSON, OPT_VF, OPT_VF_LIST,
 };
 
 static const struct option long_opts[] = {
@@ -94,6 +97,7 @@ static const struct option long_opts[] = {
 	{ "mbufs", required_argument, NULL, OPT_MBUFS },
 	{ "idle-sleep-us", required_argument, NULL, OPT_IDLE_SLEEP },
 	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
+	{ "vf", required_argument, NULL, OPT_VF },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -155,6 +159,24 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 		return parse_uint(name, val, 0, 31536000, &cfg->duration);
 	case OPT_MBUFS:
 		return parse_uint(name, val, 1023, 1u << 24, &cfg->nb_mbufs);
+	case OPT_VF:
+		if (cfg->nb_vf_ports == FEX_VF_PORTS_MAX) {
+			fprintf(stderr, "fexpath: at most %d VF ports\n", FEX_VF_PORTS_MAX);
+			return -EINVAL;
+		}
+		return copy_str(name, cfg->vf_ports[cfg->nb_vf_ports++],
+				sizeof(cfg->vf_ports[0]), val);
+	case OPT_VF_LIST: {	/* "spec; spec; ..." from the file */
+		char buf[FEX_SPEC_MAX * 4], *save = NULL, *tok;
+		int rc = 0;
+
+		if (copy_str(name, buf, sizeof(buf), val) < 0)
+			return -EINVAL;
+		for (tok = strtok_r(buf, "; \t", &save); tok != NULL && rc == 0;
+		     tok = strtok_r(NULL, "; \t", &save))
+			rc = apply_setting(cfg, OPT_VF, name, tok);
+		return rc;
+	}
 	case OPT_STATS_JSON:
 		return copy_str(name, cfg->stats_json, sizeof(cfg->stats_json), val);
 	case OPT_IDLE_SLEEP:
@@ -177,6 +199,7 @@ static const struct {
 	{ "stats_period", OPT_STATS_PERIOD },
 	{ "mbufs", OPT_MBUFS },
 	{ "idle_sleep_us", OPT_IDLE_SLEEP },
+	{ "vf_ports", OPT_VF_LIST },
 };
 
 static int

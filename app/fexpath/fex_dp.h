@@ -34,6 +34,7 @@
 #include "fex_vif.h"
 
 #define FEX_BURST		32
+#define FEX_NO_PORT		UINT16_MAX
 #define FEX_HANDOFF_SIZE	1024	/* frames per hand-off ring */
 
 /* Per-worker counters of the uplink side and of frames that have no VIF
@@ -100,6 +101,8 @@ struct fex_dp_conf {
 	const char *uplink;		/* port spec */
 	unsigned int nb_mbufs;		/* per NUMA socket */
 	unsigned int idle_sleep_us;	/* 0 = busy-poll always */
+	const char (*vf_ports)[512];	/* VFs for io_performance: high */
+	unsigned int nb_vf_ports;
 };
 
 struct fex_dp {
@@ -112,6 +115,12 @@ struct fex_dp {
 	struct fex_vif_db *db;
 	struct rte_rcu_qsbr *qsv;
 	int8_t owner[RTE_MAX_ETHPORTS];		/* worker of a vNIC port, -1 none */
+	/* VF-per-vNIC (io_performance: high): a vNIC port's VF and a VF's
+	 * vNIC port, FEX_NO_PORT otherwise; set before the ports are polled. */
+	uint16_t peer[RTE_MAX_ETHPORTS];
+	uint8_t is_vf[RTE_MAX_ETHPORTS];
+	const char (*vf_ports)[512];
+	unsigned int nb_vf_ports;
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 	struct rte_mempool *pool;		/* the main lcore's socket */
 	struct fex_worker *workers[FEX_WORKERS_MAX];
@@ -134,7 +143,12 @@ void fex_dp_fini(struct fex_dp *dp);
  * 0 + *port_id, or -errno with a message. */
 int fex_dp_port_attach(struct fex_dp *dp, const char *spec, uint16_t *port_id,
 		       char *err, size_t errlen);
-/* Control thread: take the port from its worker, wait for a grace period,
+/* Control thread: open a vNIC port and the VF that carries its VIF's
+ * traffic untagged (the adapter tags it), both polled by one worker.
+ * The VF is the first of the configured ones not open yet. */
+int fex_dp_port_attach_vf(struct fex_dp *dp, const char *spec, uint16_t *port_id,
+			  char *err, size_t errlen);
+/* Control thread: take the port (and its VF) from its worker, wait for a grace period,
  * close it. 0 or -errno. */
 int fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id);
 
@@ -147,5 +161,19 @@ void fex_pdump_guard_init(struct rte_rcu_qsbr *qsv);
 
 /* The lcore entry point (worker_arg = struct fex_worker *). */
 int fex_worker_loop(void *worker_arg);
+
+/* One burst of the loop's stages on frames already received, for the fuzz
+ * harness and tests (the loop runs the same code): the caller is worker
+ * w's thread, between fex_vif_reader_snapshot() and _quiescent().
+ * Ingress (fabric -> VM): every frame is delivered to the vNIC ports
+ * (sent before return), handed off, or counted and freed.
+ * Egress (VM -> fabric) of frames from vNIC `port`: returns how many are
+ * ready for the uplink (tagged, moved to the front of pkts, the caller's
+ * to send or free); the others are counted and freed. *svif = the port's
+ * VIF, 0 if none. */
+void fex_worker_ingress(struct fex_worker *w, uint64_t now,
+			struct rte_mbuf **pkts, uint16_t n);
+uint16_t fex_worker_egress(struct fex_worker *w, uint64_t now, uint16_t port,
+			   struct rte_mbuf **pkts, uint16_t n, uint16_t *svif);
 
 #endif

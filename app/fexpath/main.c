@@ -216,6 +216,8 @@ main(int argc, char **argv)
 	dpc.uplink = cfg.uplink;
 	dpc.nb_mbufs = cfg.nb_mbufs;
 	dpc.idle_sleep_us = cfg.idle_sleep_us;
+	dpc.vf_ports = (const char (*)[512])cfg.vf_ports;
+	dpc.nb_vf_ports = cfg.nb_vf_ports;
 	if (fex_dp_init(&dp, &dpc, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 

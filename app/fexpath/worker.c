@@ -203,18 +203,16 @@ flood(struct fex_worker *w, uint64_t now, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);	/* nobody to deliver to: not a drop */
 }
 
+/* Fabric -> VM for a received burst: parse, look up, replicate, hand
+ * off or put in the vNIC ports' tx buffers (sent by txbuf_flush_all). */
 static inline void
-uplink_rx(struct fex_worker *w, uint64_t now, uint16_t *moved)
+ingress_burst(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
+	      uint16_t n)
 {
 	struct fex_dp *dp = w->dp;
-	struct rte_mbuf *pkts[FEX_BURST];
-	uint16_t n, i;
+	uint16_t i;
 	uint64_t bytes = 0;
 
-	n = rte_eth_rx_burst(dp->uplink, (uint16_t)w->id, pkts, FEX_BURST);
-	if (n == 0)
-		return;
-	*moved += n;
 	for (i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
@@ -243,6 +241,19 @@ uplink_rx(struct fex_worker *w, uint64_t now, uint16_t *moved)
 	}
 	cnt_add(&w->st, FEX_DP_UPLINK_RX_PACKETS, n);
 	cnt_add(&w->st, FEX_DP_UPLINK_RX_BYTES, bytes);
+}
+
+static inline void
+uplink_rx(struct fex_worker *w, uint64_t now, uint16_t *moved)
+{
+	struct rte_mbuf *pkts[FEX_BURST];
+	uint16_t n;
+
+	n = rte_eth_rx_burst(w->dp->uplink, (uint16_t)w->id, pkts, FEX_BURST);
+	if (n == 0)
+		return;
+	*moved += n;
+	ingress_burst(w, now, pkts, n);
 }
 
 /* Frames other workers received for our vNICs (VIF tag already off). */
@@ -299,27 +310,27 @@ push_with_tci(struct rte_mbuf *m, enum fex_tag_mode mode, uint16_t svif,
 	return fex_tag_push(m, mode, svif, a->epcp);
 }
 
-static inline void
-vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
+/* VM -> fabric for a burst received on vNIC `port`: policy and tag push.
+ * The frames to send to the uplink are moved to the front of pkts and
+ * counted in the return value, their bytes in *bytes; the others are
+ * counted and freed. *svif is the port's VIF (0: none, all dropped). */
+static inline uint16_t
+egress_burst(struct fex_worker *w, uint64_t now, uint16_t port,
+	     struct rte_mbuf **pkts, uint16_t n, uint16_t *svif_out,
+	     uint64_t *bytes_out)
 {
 	struct fex_dp *dp = w->dp;
-	struct rte_mbuf *pkts[FEX_BURST], *drop[FEX_BURST];
+	struct rte_mbuf *drop[FEX_BURST];
 	struct fex_pkt_hdr h[FEX_BURST];
 	struct fex_pkt_action act[FEX_BURST];
 	uint8_t verdict[FEX_BURST];
-	uint16_t n, i, svif, out = 0, nd = 0, sent;
+	uint16_t i, svif, out = 0, nd = 0;
 	struct fex_vif_counters *c;
 	uint64_t bytes = 0;
+	/* A vNIC with a VF of its own sends untagged: the adapter tags. */
+	enum fex_tag_mode mode = dp->peer[port] == FEX_NO_PORT ? dp->mode :
+				 FEX_TAG_NONE;
 
-	/* A port whose VIF is not in the table yet (being associated) or
-	 * any more (being removed) is left alone: its frames wait in the
-	 * port rather than being dropped for want of a VIF. */
-	if (unlikely(fex_vif_of_port(w->rd.t, port) == 0))
-		return;
-	n = rte_eth_rx_burst(port, 0, pkts, FEX_BURST);
-	if (n == 0)
-		return;
-	*moved += n;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -339,10 +350,12 @@ vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
 		}
 	}
 	fex_vif_egress_burst(&w->rd, port, now, h, act, verdict, n, &svif);
+	*svif_out = svif;
+	*bytes_out = 0;
 	if (unlikely(svif == 0)) {
 		cnt_add(&w->st, FEX_DP_DROP_NO_VIF, n);
 		rte_pktmbuf_free_bulk(pkts, n);
-		return;
+		return 0;
 	}
 	c = &w->rd.cnt[svif];
 	for (i = 0; i < n; i++) {
@@ -360,11 +373,11 @@ vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
 			continue;
 		}
 		if (a->insert_vlan)
-			rc = fex_tag_push_vlan(m, dp->mode, svif, a->epcp, a->vid, a->pcp);
+			rc = fex_tag_push_vlan(m, mode, svif, a->epcp, a->vid, a->pcp);
 		else if (unlikely(a->set_tci))
-			rc = push_with_tci(m, dp->mode, svif, a);
+			rc = push_with_tci(m, mode, svif, a);
 		else
-			rc = fex_tag_push(m, dp->mode, svif, a->epcp);
+			rc = fex_tag_push(m, mode, svif, a->epcp);
 		if (unlikely(rc != 0)) {
 			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_NO_HEADROOM, 1);
 			drop[nd++] = m;
@@ -375,18 +388,103 @@ vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
 	}
 	if (unlikely(nd != 0))
 		rte_pktmbuf_free_bulk(drop, nd);
+	*bytes_out = bytes;
+	return out;
+}
+
+/* VF-per-vNIC: egress frames go to the VIF's own VF, untagged. */
+static void
+vf_tx(struct fex_worker *w, uint16_t vf, uint16_t svif, struct rte_mbuf **pkts,
+      uint16_t n)
+{
+	uint16_t sent = rte_eth_tx_burst(vf, 0, pkts, n);
+
+	if (unlikely(sent < n)) {
+		fex_vif_cnt_add(&w->rd.cnt[svif], FEX_VIF_CNT_DROP_TX_FULL, n - sent);
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	}
+}
+
+/* VF-per-vNIC: what the VF receives is for its VIF alone (the adapter
+ * removed the tag); the ingress policy runs as for the uplink. */
+static void
+vf_rx(struct fex_worker *w, uint64_t now, uint16_t vf, uint16_t *moved)
+{
+	struct rte_mbuf *pkts[FEX_BURST];
+	uint16_t vif = fex_vif_of_port(w->rd.t, w->dp->peer[vf]);
+	uint16_t n, i;
+
+	if (unlikely(vif == 0))
+		return;	/* VIF not published yet, or being removed */
+	n = rte_eth_rx_burst(vf, 0, pkts, FEX_BURST);
+	*moved += n;
+	for (i = 0; i < n; i++) {
+		struct fex_tag_info ti;
+		int rc = fex_tag_parse(pkts[i], FEX_TAG_NONE, FEX_TAG_DIR_DOWN, &ti);
+
+		if (unlikely(rc != 0)) {
+			cnt_add(&w->st, FEX_DP_DROP_MALFORMED, 1);
+			w->st.tag_err[-rc]++;
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		deliver(w, now, vif, pkts[i], &ti, false);
+	}
+}
+
+static inline void
+vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t *moved)
+{
+	struct fex_dp *dp = w->dp;
+	struct rte_mbuf *pkts[FEX_BURST];
+	uint16_t n, i, svif, out, sent;
+	uint64_t bytes;
+
+	/* A port whose VIF is not in the table yet (being associated) or
+	 * any more (being removed) is left alone: its frames wait in the
+	 * port rather than being dropped for want of a VIF. */
+	if (unlikely(fex_vif_of_port(w->rd.t, port) == 0))
+		return;
+	n = rte_eth_rx_burst(port, 0, pkts, FEX_BURST);
+	if (n == 0)
+		return;
+	*moved += n;
+	out = egress_burst(w, now, port, pkts, n, &svif, &bytes);
 	if (out == 0)
 		return;
+	if (unlikely(dp->peer[port] != FEX_NO_PORT)) {
+		vf_tx(w, dp->peer[port], svif, pkts, out);
+		return;
+	}
 	sent = rte_eth_tx_burst(dp->uplink, (uint16_t)w->id, pkts, out);
 	if (unlikely(sent < out)) {
 		for (i = sent; i < out; i++)
 			bytes -= rte_pktmbuf_pkt_len(pkts[i]);
-		fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_TX_FULL, out - sent);
+		fex_vif_cnt_add(&w->rd.cnt[svif], FEX_VIF_CNT_DROP_TX_FULL, out - sent);
 		cnt_add(&w->st, FEX_DP_DROP_UPLINK_TX_FULL, out - sent);
 		rte_pktmbuf_free_bulk(&pkts[sent], out - sent);
 	}
 	cnt_add(&w->st, FEX_DP_UPLINK_TX_PACKETS, sent);
 	cnt_add(&w->st, FEX_DP_UPLINK_TX_BYTES, bytes);
+}
+
+/* ---- the same stages without ports (fuzz harness, tests) ---- */
+
+void
+fex_worker_ingress(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
+		   uint16_t n)
+{
+	ingress_burst(w, now, pkts, n);
+	txbuf_flush_all(w);
+}
+
+uint16_t
+fex_worker_egress(struct fex_worker *w, uint64_t now, uint16_t port,
+		  struct rte_mbuf **pkts, uint16_t n, uint16_t *svif)
+{
+	uint64_t bytes;
+
+	return egress_burst(w, now, port, pkts, n, svif, &bytes);
 }
 
 /* ---- the loop ---- */
@@ -417,8 +515,14 @@ fex_worker_loop(void *worker_arg)
 			uplink_rx(w, start, &moved);
 		if (dp->nb_workers > 1)
 			handoff_rx(w, start, &moved);
-		for (i = 0; i < pl->n; i++)
-			vnic_rx(w, start, pl->port[i], &moved);
+		for (i = 0; i < pl->n; i++) {
+			uint16_t port = pl->port[i];
+
+			if (unlikely(dp->is_vf[port]))
+				vf_rx(w, start, port, &moved);
+			else
+				vnic_rx(w, start, port, &moved);
+		}
 		txbuf_flush_all(w);
 		fex_vif_reader_quiescent(&w->rd);
 

@@ -99,6 +99,12 @@ struct fex_ctl_hooks {
 	 * message for a person in err (e.g. "af_packet: no interface veth9"). */
 	int (*port_attach)(void *ctx, const char *spec, uint16_t *port_id,
 			   char *err, size_t errlen);
+	/* Optional; used instead of port_attach when set: the same, but told
+	 * the name of the VIF's profile, so that the application can give
+	 * the VIF more than the named port (a VF of its own when the profile
+	 * says io_performance: high). */
+	int (*port_attach_vif)(void *ctx, const char *spec, const char *profile,
+			       uint16_t *port_id, char *err, size_t errlen);
 	/* Take port_id from its worker, stop and close it. 0 or -errno. */
 	int (*port_detach)(void *ctx, uint16_t port_id);
 	/* All ports, a new reference to an array of objects; each should have

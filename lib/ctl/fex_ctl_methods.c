@@ -617,15 +617,21 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
 			snprintf(err->response, sizeof(err->response), "bad-state");
 			return -1;
 		}
-		if (ctl->hooks.port_attach == NULL) {
+		if (ctl->hooks.port_attach == NULL &&
+		    ctl->hooks.port_attach_vif == NULL) {
 			fex_ctl_err_set(err, FEX_CTL_E_FAILED, "port",
 				"cannot open port '%s': no port layer in this "
 				"process", r->spec);
 			snprintf(err->response, sizeof(err->response), "error");
 			return -1;
 		}
-		rc = ctl->hooks.port_attach(ctl->hooks.ctx, r->spec, &r->a.port_id,
-					    msg, sizeof(msg));
+		if (ctl->hooks.port_attach_vif != NULL)
+			rc = ctl->hooks.port_attach_vif(ctl->hooks.ctx, r->spec,
+							r->profile, &r->a.port_id,
+							msg, sizeof(msg));
+		else
+			rc = ctl->hooks.port_attach(ctl->hooks.ctx, r->spec,
+						    &r->a.port_id, msg, sizeof(msg));
 		if (rc < 0) {
 			fex_ctl_err_set(err, FEX_CTL_E_FAILED, "port",
 				"cannot open port '%s': %s", r->spec,
