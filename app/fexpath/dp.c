@@ -34,6 +34,7 @@ const char *const fex_dp_cnt_names[FEX_DP_CNT_MAX] = {
 	[FEX_DP_DROP_STALE] = "drop_stale",
 	[FEX_DP_DROP_NO_MBUF] = "drop_no_mbuf",
 	[FEX_DP_FLOOD_COPIES] = "flood_copies",
+	[FEX_DP_HANDOFFS] = "handoffs",
 };
 
 static struct fex_poll_list *

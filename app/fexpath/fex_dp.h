@@ -54,6 +54,7 @@ enum fex_dp_cnt {
 	FEX_DP_DROP_STALE,		/* VIF gone while its frame was handed off */
 	FEX_DP_DROP_NO_MBUF,		/* flood copy: mempool empty */
 	FEX_DP_FLOOD_COPIES,		/* frames made by VIF-list replication */
+	FEX_DP_HANDOFFS,		/* frames passed to the owner worker */
 	FEX_DP_CNT_MAX
 };
 
