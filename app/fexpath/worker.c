@@ -142,7 +142,9 @@ route(struct fex_worker *w, uint64_t now, uint16_t vif, struct rte_mbuf *m,
 	if (unlikely(rte_ring_sp_enqueue(w->to[owner], m) != 0)) {
 		cnt_add(&w->st, FEX_DP_DROP_HANDOFF_FULL, 1);
 		rte_pktmbuf_free(m);
+		return;
 	}
+	cnt_add(&w->st, FEX_DP_HANDOFFS, 1);
 }
 
 /* Is VIF `vif` a destination now? Counts inactive ones on the VIF. */
