@@ -32,9 +32,9 @@ DEMO_RATE2_KBPS=150000
 # rate changes. A policer has no queue: TCP (cubic) overshoots, loses a
 # run of segments, and now and then waits out a retransmission timeout
 # (200 ms at least); a bucket that holds that long a pause lets the flow
-# catch up afterwards and average the profile's rate. With 100 ms TCP
-# settled between 83 and 96 % of 50 Mbit/s here, with 200 ms at 94-96 %
-# (goodput of full 1518-byte frames is 95.4 % of the frame rate).
+# catch up afterwards and average the profile's rate. Measured on a 2-core
+# machine: with 100 ms TCP settled at 83-91 % of 50 Mbit/s, with 200 ms at
+# 94-96 % (TCP goodput of full-size frames is about 95 % of the frame rate).
 DEMO_BURST_BYTES=$((DEMO_RATE1_KBPS * 125 / 5))
 DEMO_UUID1=4a9c6b1e-0d3f-4c55-8a21-9e0b7f6d1a01
 DEMO_UUID2=4a9c6b1e-0d3f-4c55-8a21-9e0b7f6d1a02
@@ -256,7 +256,7 @@ demo_fexpath_start() {
 		--config "$FEX_SRC/config/fexpath.ini" --uplink "af_packet:$DEMO_UP" \
 		--tag vntag --no-state --idle-sleep-us 50 || return 1
 	export FEXCTL_SOCKET=$T/fp.sock
-	echo "fexpath up (pid $FEX_PID_fp), control socket $FEXCTL_SOCKET"
+	echo "fexpath up (pid $(fex_pid fp)), control socket $FEXCTL_SOCKET"
 }
 
 # Profiles, VIFs and the VIF lists the fabric floods VLANs to (VLAN v ->
@@ -368,6 +368,7 @@ demo_iperf_start() {
 	fex_pids+=("$DEMO_IPERF_PID")
 	tail -n +1 -f --pid="$DEMO_IPERF_PID" "$log" &
 	DEMO_TAIL_PID=$!
+	fex_pids+=("$DEMO_TAIL_PID")
 }
 
 demo_iperf_wait() {
@@ -503,7 +504,7 @@ demo_main() {
 		bash "$top/tools/fex-setup.sh" || exit 1
 	fi
 	FEX_SRC=$top
-	# shellcheck source=../tests/lib/fex-lib.sh
+	# shellcheck source-path=SCRIPTDIR source=../tests/lib/fex-lib.sh
 	. "$top/tests/lib/fex-lib.sh"
 	fex_tmpdir
 	demo_all

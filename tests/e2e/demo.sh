@@ -13,12 +13,14 @@
 # - the uplink carries VN-Tags as tshark decodes them (both directions);
 # and, past the demo: both processes stop cleanly and neither saw a frame
 # from the other that it could not parse.
+# shellcheck source-path=SCRIPTDIR source=../lib/fex-lib.sh
 . "$(dirname "$0")/../lib/fex-lib.sh"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces, veths)"
 for tool in ip ethtool iperf3 tshark ping; do
 	command -v "$tool" >/dev/null || skip_all "$tool missing; run tools/fex-setup.sh"
 done
 DEMO_P=e2-
+# shellcheck source=../../tools/fex-demo.sh
 . "$FEX_SRC/tools/fex-demo.sh"
 fex_tmpdir
 
