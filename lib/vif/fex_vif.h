@@ -535,13 +535,19 @@ enum fex_verdict {
 	FEX_DROP_UNKNOWN_VIF = FEX_VIF_CNT_MAX,
 };
 
+/* a may point into a frame at any offset (an odd data_off): memcpy loads,
+ * the same two instructions on x86, no misaligned access in C terms. */
 static inline bool
 fex_mac_eq(const struct rte_ether_addr *a, const struct rte_ether_addr *b)
 {
-	const uint16_t *x = (const uint16_t *)a->addr_bytes;
-	const uint16_t *y = (const uint16_t *)b->addr_bytes;
+	uint32_t x0, y0;
+	uint16_t x1, y1;
 
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+	memcpy(&x0, (const uint8_t *)a, 4);
+	memcpy(&x1, (const uint8_t *)a + 4, 2);
+	memcpy(&y0, (const uint8_t *)b, 4);
+	memcpy(&y1, (const uint8_t *)b + 4, 2);
+	return ((x0 ^ y0) | (uint32_t)(x1 ^ y1)) == 0;
 }
 
 /* Egress policy of one frame of an active VIF, profile fields hoisted by
