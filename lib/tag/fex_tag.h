@@ -319,6 +319,61 @@ fex_tag_push_pcp(struct rte_mbuf *m, enum fex_tag_mode mode, uint16_t svif,
 	return 0;
 }
 
+/* ---- burst ops: one header for every frame of a burst ---- */
+
+/*
+ * Can fex_tag_push_hdr_burst() add @add bytes to @m? Its first segment
+ * holds the 14-byte Ethernet header, it owns its data and has the
+ * headroom. Branch-free, to be and-ed over a burst.
+ */
+static inline bool
+fex_tag_push_ready(const struct rte_mbuf *m, unsigned int add)
+{
+	return (m->data_len >= RTE_ETHER_HDR_LEN) &
+	       (rte_pktmbuf_headroom(m) >= add) & fex_tag_writable(m);
+}
+
+/* One frame of fex_tag_push_hdr_burst(); @len is a constant there. */
+static __rte_always_inline void
+fex_tag_push_hdr_one(struct rte_mbuf *m, const uint8_t *hdr, unsigned int len)
+{
+	uint8_t *p;
+
+	m->data_off = (uint16_t)(m->data_off - len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len += len;
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	fex_tag_move_macs(p, p + len);
+	memcpy(p + FEX_TAG_MAC_LEN, hdr, len);
+}
+
+/*
+ * Insert the same @len bytes (<= 16; e.g. a VIF tag and an 802.1Q tag built
+ * with fex_tag_write_up()) right after the MACs of n frames, each of which
+ * passed fex_tag_push_ready(m, len): one header move per frame, no checks.
+ */
+static inline void
+fex_tag_push_hdr_burst(struct rte_mbuf **pkts, uint16_t n, const uint8_t *hdr,
+		       unsigned int len)
+{
+	uint16_t i;
+
+	switch (len) {
+	case FEX_VNTAG_LEN + FEX_VLAN_LEN:
+		for (i = 0; i < n; i++)
+			fex_tag_push_hdr_one(pkts[i], hdr, FEX_VNTAG_LEN + FEX_VLAN_LEN);
+		break;
+	case FEX_ETAG_LEN + FEX_VLAN_LEN:
+		for (i = 0; i < n; i++)
+			fex_tag_push_hdr_one(pkts[i], hdr, FEX_ETAG_LEN + FEX_VLAN_LEN);
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			fex_tag_push_hdr_one(pkts[i], hdr, len);
+		break;
+	}
+}
+
 /* ---- downstream push (fabric -> host): fabric simulator and tests ---- */
 
 /*
@@ -431,6 +486,46 @@ fex_tag_parse_etag(const uint8_t *t, enum fex_tag_dir dir,
 	if (unlikely(ecid == 0))
 		return -FEX_TAG_ERR_VIF_ZERO;
 	return 0;
+}
+
+/*
+ * The common downstream frame, decided in a few loads: a unicast VIF tag of
+ * @mode (VN-Tag d=1 p=0 l=0, r and ver 0, dvif 1..4095; E-Tag GRP 0, resv
+ * and ext 0, E-CID != 0) with the inner EtherType (and, if there, the
+ * 802.1Q TCI) in the first segment. Returns the dvif and sets *vlan to
+ * 0x10000 | TCI when an 802.1Q tag follows, 0 when not; returns 0 for
+ * anything else (fex_tag_parse() then says what it is). A frame accepted
+ * here is accepted by fex_tag_parse() with the same dvif, ptr 0, looped 0
+ * and the same VLAN.
+ */
+static inline uint16_t
+fex_tag_parse_unicast(const struct rte_mbuf *m, enum fex_tag_mode mode,
+		      uint32_t *vlan)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const unsigned int off = FEX_TAG_MAC_LEN + fex_tag_len(mode);
+	uint16_t w0, w1, dvif;
+
+	if (unlikely(mode == FEX_TAG_NONE ||
+		     m->data_len < off + FEX_VLAN_LEN + 2 ||
+		     fex_tag_rd16(p + FEX_TAG_MAC_LEN) != fex_tag_ethertype(mode)))
+		return 0;
+	w0 = fex_tag_rd16(p + FEX_TAG_MAC_LEN + 2);
+	w1 = fex_tag_rd16(p + FEX_TAG_MAC_LEN + 4);
+	if (mode == FEX_TAG_VNTAG) {
+		dvif = w0 & 0x3fff;
+		if (unlikely((w0 & 0xc000) != 0x8000 || (w1 & 0xf000) != 0 ||
+			     dvif == 0 || dvif > FEX_TAG_VIF_MAX))
+			return 0;
+	} else {
+		dvif = w1 & 0xfff;
+		if (unlikely((w1 & 0xf000) != 0 || dvif == 0 ||
+			     (p[FEX_TAG_MAC_LEN + 6] | p[FEX_TAG_MAC_LEN + 7]) != 0))
+			return 0;
+	}
+	*vlan = fex_tag_rd16(p + off) == FEX_ETHER_TYPE_VLAN ?
+		0x10000u | fex_tag_rd16(p + off + 2) : 0;
+	return dvif;
 }
 
 /*

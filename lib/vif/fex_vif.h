@@ -705,6 +705,78 @@ fex_vif_egress_burst(struct fex_vif_reader *r, uint16_t port, uint64_t now,
 }
 
 /**
+ * The egress action every untagged frame of a burst from one port shares
+ * (fex_vif_egress_plan()): the native VLAN and the CoS as its PCP (0 when
+ * cos is absent), to be inserted as an 802.1Q tag.
+ */
+struct fex_vif_egress_plan {
+	const struct fex_vif_entry *v;
+	const struct fex_profile_rt *p;
+	uint16_t vif;		/* svif */
+	uint16_t vid;		/* native VLAN */
+	uint8_t pcp;		/* 802.1Q PCP and E-PCP */
+	uint8_t mac_deny;	/* frames must carry v->mac as source */
+};
+
+/**
+ * Burst-wide egress policy, first half: true when the VIF of `port` is
+ * active and its profile has a native VLAN, *pl then holding what every
+ * untagged frame of the burst gets (the rules of fex_vif_egress_check(),
+ * decided once). false: use fex_vif_egress_burst(). Counts nothing.
+ * Thread safety: the owner worker of `port`, between snapshot and
+ * quiescent.
+ */
+static inline bool
+fex_vif_egress_plan(const struct fex_vif_reader *r, uint16_t port,
+		    struct fex_vif_egress_plan *pl)
+{
+	const struct fex_vif_table *t = r->t;
+	const uint16_t id = fex_vif_of_port(t, port);
+	const struct fex_vif_entry *v = &t->vif[id];
+	const struct fex_profile_rt *p = t->prof[v->profile];
+
+	if (unlikely(id == 0 || v->state != FEX_VIF_ASSOCIATED || !p->enabled ||
+		     p->native_vlan == 0))
+		return false;
+	pl->v = v;
+	pl->p = p;
+	pl->vif = id;
+	pl->vid = p->native_vlan;
+	pl->pcp = p->cos >= 0 ? (uint8_t)p->cos : 0;
+	pl->mac_deny = p->mac_deny;
+	return true;
+}
+
+/**
+ * Burst-wide egress policy, second half: the caller checked that all n
+ * frames (`bytes` in all) are untagged and, with pl->mac_deny, come from
+ * pl->v->mac. The policer takes the whole burst at once: since every frame
+ * of a burst is checked at the same `now`, that is the per-frame verdict
+ * of each frame whenever the bucket holds the burst. true: every frame
+ * passes, rx_packets/rx_bytes counted. false (bucket short): nothing
+ * counted and the bucket only refilled, so fex_vif_egress_burst() on the
+ * same burst gives exactly the per-frame verdicts.
+ * Thread safety: as fex_vif_egress_plan().
+ */
+static inline bool
+fex_vif_egress_commit(const struct fex_vif_reader *r,
+		      const struct fex_vif_egress_plan *pl, uint64_t now,
+		      uint16_t n, uint64_t bytes)
+{
+	const struct fex_vif_table *t = r->t;
+	struct fex_vif_counters *c = &r->cnt[pl->vif];
+
+	if (fex_meter_profile_on(&pl->p->meter) &&
+	    (bytes > UINT32_MAX ||
+	     fex_meter_check(&t->rt[pl->vif].egress, &pl->p->meter, now,
+			     (uint32_t)bytes) != RTE_COLOR_GREEN))
+		return false;
+	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
+	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
+	return true;
+}
+
+/**
  * Ingress policy of one frame for VIF `vif` (dvif or a VIF-list member)
  * with the reader's snapshot r->t: FEX_DROP_UNKNOWN_VIF (not counted
  * here) when no VIF has that id, else the verdict of
