@@ -133,11 +133,14 @@ fex_app_stats(struct fex_dp *dp)
 		const struct fex_dp_stats *s = &dp->workers[i]->st;
 		uint64_t tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
 		uint64_t pk = __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
+		uint64_t gen = __atomic_load_n(&s->table_gen, __ATOMIC_ACQUIRE);
+		uint64_t gen_tsc = __atomic_load_n(&s->table_gen_tsc, __ATOMIC_RELAXED);
 
-		json_array_append_new(workers, json_pack("{s:i, s:i, s:I, s:I, s:f}",
+		json_array_append_new(workers, json_pack("{s:i, s:i, s:I, s:I, s:f, s:I, s:I}",
 			"worker", (int)i, "lcore", (int)dp->workers[i]->lcore,
 			"busy_cycles", (json_int_t)tsc, "packets", (json_int_t)pk,
-			"cycles_per_packet", pk ? (double)tsc / (double)pk : 0.0));
+			"cycles_per_packet", pk ? (double)tsc / (double)pk : 0.0,
+			"table_gen", (json_int_t)gen, "table_gen_tsc", (json_int_t)gen_tsc));
 	}
 	o = json_pack("{s:[o], s:o, s:I}", "uplinks", uplink, "workers", workers,
 		      "tsc_hz", (json_int_t)dp->hz);

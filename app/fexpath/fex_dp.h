@@ -66,6 +66,8 @@ struct fex_dp_stats {
 	uint64_t busy_tsc;			/* cycles in iterations that moved frames */
 	uint64_t busy_packets;			/* frames handled in those */
 	uint64_t iterations;
+	uint64_t table_gen;			/* VIF table generation in use */
+	uint64_t table_gen_tsc;			/* TSC of its first iteration */
 } __rte_cache_aligned;
 
 /* Ports one worker polls; replaced whole (RCU), never edited in place. */

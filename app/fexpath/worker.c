@@ -638,6 +638,11 @@ fex_worker_loop(void *worker_arg)
 		uint16_t moved = 0, i;
 
 		fex_vif_reader_snapshot(&w->rd);
+		if (unlikely(w->rd.t->gen != w->st.table_gen)) {
+			/* when a change reached the data path (stats, bench) */
+			__atomic_store_n(&w->st.table_gen_tsc, start, __ATOMIC_RELAXED);
+			__atomic_store_n(&w->st.table_gen, w->rd.t->gen, __ATOMIC_RELEASE);
+		}
 		pl = __atomic_load_n(&w->plist, __ATOMIC_ACQUIRE);
 		if (w->has_uplink_queue)
 			uplink_rx(w, start, &moved);
