@@ -12,6 +12,11 @@
 #include "fex_app.h"
 #include "fex_port.h"
 
+RTE_LOG_REGISTER(fex_logtype_app, fex.app, INFO);
+#define APP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fex_logtype_app, "app: " fmt "\n", ##__VA_ARGS__)
+
+
 /* ---- control hooks ---- */
 
 static int
@@ -53,6 +58,40 @@ hook_stats(void *ctx)
 	return fex_app_stats(ctx);
 }
 
+/* Uplink link state as the VIF tables know it, and how often it changed
+ * (written by the control thread, read by statistics readers). */
+static struct {
+	bool down;
+	uint64_t changes;
+} uplink_link;
+
+/* Control thread, every FEX_CTL_TICK_MS: a link change of the uplink
+ * moves the VIFs of link-down profiles to down and back (lib/vif).
+ * Only ports whose link is a real one are watched: a NIC, a tap
+ * interface, a vhost or memif peer. pcap, ring, null and af_packet links
+ * say nothing about the network (net_pcap's even reads "down" once a
+ * dpdk-dumpcap secondary has come and gone, while it forwards on). */
+static void
+hook_tick(void *ctx)
+{
+	struct fex_dp *dp = ctx;
+	struct fex_port_info info;
+	int up, moved;
+
+	if (fex_port_info_get(dp->uplink, &info) < 0 ||
+	    info.kind == FEX_PORT_PCAP || info.kind == FEX_PORT_RING ||
+	    info.kind == FEX_PORT_NULL || info.kind == FEX_PORT_AF_PACKET)
+		return;
+	up = info.link_up;
+	if ((up == 0) == __atomic_load_n(&uplink_link.down, __ATOMIC_RELAXED))
+		return;
+	moved = fex_vif_uplink_set(dp->db, up != 0);
+	__atomic_store_n(&uplink_link.down, up == 0, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&uplink_link.changes, 1, __ATOMIC_RELAXED);
+	APP_LOG(WARNING, "uplink port %u link %s: %d VIF(s) of link-down profiles %s",
+		dp->uplink, up ? "up" : "down", moved, up ? "associated again" : "down");
+}
+
 void
 fex_app_hooks(struct fex_dp *dp, struct fex_ctl_hooks *hooks)
 {
@@ -61,6 +100,7 @@ fex_app_hooks(struct fex_dp *dp, struct fex_ctl_hooks *hooks)
 	hooks->port_detach = hook_detach;
 	hooks->port_list = hook_port_list;
 	hooks->stats = hook_stats;
+	hooks->tick = hook_tick;
 	hooks->ctx = dp;
 }
 
@@ -118,6 +158,20 @@ counters_json(const struct fex_dp_stats *s)
 	return o;
 }
 
+/* Mbufs taken from the pools now: in flight, and those the ports hold
+ * (rx descriptors of hardware ports, frames waiting in ring ports). */
+static json_int_t
+mbufs_in_use(const struct fex_dp *dp)
+{
+	json_int_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (dp->pools[i] != NULL)
+			n += rte_mempool_in_use_count(dp->pools[i]);
+	return n;
+}
+
 json_t *
 fex_app_stats(struct fex_dp *dp)
 {
@@ -129,6 +183,10 @@ fex_app_stats(struct fex_dp *dp)
 	uplink = counters_json(&sum);
 	json_object_set_new(uplink, "port_id", json_integer(dp->uplink));
 	json_object_set_new(uplink, "tag", json_string(fex_tag_mode_name(dp->mode)));
+	json_object_set_new(uplink, "link", json_string(
+		__atomic_load_n(&uplink_link.down, __ATOMIC_RELAXED) ? "down" : "up"));
+	json_object_set_new(uplink, "link_changes", json_integer((json_int_t)
+		__atomic_load_n(&uplink_link.changes, __ATOMIC_RELAXED)));
 	for (i = 0; i < dp->nb_workers; i++) {
 		const struct fex_dp_stats *s = &dp->workers[i]->st;
 		uint64_t tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
@@ -142,8 +200,8 @@ fex_app_stats(struct fex_dp *dp)
 			"cycles_per_packet", pk ? (double)tsc / (double)pk : 0.0,
 			"table_gen", (json_int_t)gen, "table_gen_tsc", (json_int_t)gen_tsc));
 	}
-	o = json_pack("{s:[o], s:o, s:I}", "uplinks", uplink, "workers", workers,
-		      "tsc_hz", (json_int_t)dp->hz);
+	o = json_pack("{s:[o], s:o, s:I, s:I}", "uplinks", uplink, "workers", workers,
+		      "tsc_hz", (json_int_t)dp->hz, "mbufs_in_use", mbufs_in_use(dp));
 	return o;
 }
 

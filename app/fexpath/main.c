@@ -116,8 +116,37 @@ hugepages_usable(void)
 	return free_pages > 0 && mounted;
 }
 
+/* Close every port (what their rings held goes back to the pools), free
+ * what is left in the hand-off rings, then count the mbufs still taken:
+ * anything but 0 is a leak. */
+static json_t *
+mbuf_audit(void)
+{
+	uint64_t stranded = 0, in_use = 0, size = 0;
+	unsigned int i, j;
+	struct rte_mbuf *m;
+
+	fex_port_close_all();
+	for (i = 0; i < dp.nb_workers; i++)
+		for (j = 0; j < dp.nb_workers; j++)
+			while (dp.workers[i]->from[j] != NULL &&
+			       rte_ring_dequeue(dp.workers[i]->from[j], (void **)&m) == 0) {
+				rte_pktmbuf_free(m);
+				stranded++;
+			}
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (dp.pools[i] != NULL) {
+			in_use += rte_mempool_in_use_count(dp.pools[i]);
+			size += dp.pools[i]->size;
+		}
+	return json_pack("{s:I, s:I, s:I}", "in_use_after_close", (json_int_t)in_use,
+			 "handoff_stranded", (json_int_t)stranded,
+			 "pool_size", (json_int_t)size);
+}
+
 /* The final figures, read once the workers have stopped: every counter
- * is final, so tests can check that frames in = frames out + drops. */
+ * is final, so tests can check that frames in = frames out + drops, and
+ * (closing the ports) that no mbuf leaked. */
 static void
 write_stats_json(struct fex_ctl *ctl, const char *path)
 {
@@ -135,6 +164,7 @@ write_stats_json(struct fex_ctl *ctl, const char *path)
 		json_decref(resp);
 		json_decref(req);
 	}
+	json_object_set_new(out, "mbufs", mbuf_audit());
 	f = fopen(path, "w");
 	if (f == NULL || json_dumpf(out, f, JSON_INDENT(2)) < 0)
 		fprintf(stderr, "fexpath: cannot write %s: %s\n", path, strerror(errno));
@@ -257,10 +287,10 @@ main(int argc, char **argv)
 
 	pthread_join(timer, NULL);
 	fex_ctl_stop(ctl);	/* state was saved at every change */
-	if (cfg.stats_json[0] != '\0')
-		write_stats_json(ctl, cfg.stats_json);
 	if (cfg.stats_period != 0)
 		fex_app_print_stats(&dp, stdout, cfg.stats_period);
+	if (cfg.stats_json[0] != '\0')
+		write_stats_json(ctl, cfg.stats_json);	/* closes the ports */
 	fex_ctl_destroy(ctl);
 	fex_dp_fini(&dp);	/* ports flushed and closed: pcap files complete */
 	rte_pdump_uninit();

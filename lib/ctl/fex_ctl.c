@@ -33,7 +33,7 @@ RTE_LOG_REGISTER(fex_logtype_ctl, fex.ctl, INFO);
 #define READ_CHUNK		(64 * 1024)
 #define EVENTS_MAX		64
 #define ACCEPT_BURST		64
-#define SWEEP_MS		250
+#define SWEEP_MS		FEX_CTL_TICK_MS
 #define OUT_INITIAL		4096	/* grows to max_output */
 #define DISCARD_MAX		(64ull * 1024 * 1024)	/* then close anyway */
 
@@ -566,6 +566,8 @@ server_main(void *arg)
 		if (now >= next_sweep) {
 			sweep_idle(s, now);
 			reap(s);
+			if (ctl->hooks.tick != NULL)
+				ctl->hooks.tick(ctl->hooks.ctx);
 			if (s->accept_paused) {
 				struct epoll_event on = { .events = EPOLLIN,
 							  .data.ptr = &ctl->listen_fd };

@@ -59,6 +59,7 @@
 #define FEX_CTL_DEFAULT_IDLE_MS		30000
 #define FEX_CTL_DEFAULT_MAX_CLIENTS	512
 #define FEX_CTL_SPEC_MAX		512		/* port spec, with NUL */
+#define FEX_CTL_TICK_MS			250		/* hooks.tick period */
 
 /*
  * JSON-RPC error codes. The first five are JSON-RPC 2.0's own; the
@@ -115,6 +116,12 @@ struct fex_ctl_hooks {
 	 * {"uplinks": [{"port_id": 0, "drop_unknown_vif": 0,
 	 *   "drop_malformed": 0, "drop_direction": 0, ...}], ...}. */
 	json_t *(*stats)(void *ctx);
+	/* Called on the control thread every FEX_CTL_TICK_MS (about) while
+	 * the server runs, for state that has no event of its own (the
+	 * application polls the uplink link state here and calls
+	 * fex_vif_uplink_set(), a writer action, on a change). Must return
+	 * quickly: requests wait meanwhile. */
+	void (*tick)(void *ctx);
 	void *ctx;
 };
 

@@ -83,7 +83,8 @@ run_mode() {
 	vifs = 10,11,12
 	INI
 
-	fex_start $mode "${EAL[@]}" -- --config "$d/fex.ini" --no-state || return
+	fex_start $mode "${EAL[@]}" -- --config "$d/fex.ini" --no-state \
+		--stats-json "$d/final.json" || return
 	local n_down n_vm10
 	n_down=$(tshark -r "$d/down.pcap" 2>/dev/null | wc -l)
 	n_vm10=$(tshark -r "$d/vm10.pcap" 2>/dev/null | wc -l)

@@ -103,6 +103,12 @@ fex_start() {
 	pid=$!
 	fex_pids+=("$pid")
 	eval "FEX_PID_$name=$pid"
+	local a prev= sj=
+	for a in "$@"; do
+		[ "$prev" = --stats-json ] && sj=$a
+		prev=$a
+	done
+	eval "FEX_STATS_$name=\$sj"
 	if ! wait_until 30 "$FEXCTL" --socket "$sock" cluster list; then
 		echo "fexpath $name did not come up; its log:"
 		cat "$T/$name.log"
@@ -114,12 +120,19 @@ fex_pid() {
 	eval "echo \$FEX_PID_$1"
 }
 
+# With --stats-json, the stop also checks that every mbuf went back to
+# the pools once the ports were closed (a leak fails the test).
 fex_stop() {
-	local pid rc
+	local pid rc sj
 	pid=$(fex_pid "$1")
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?
+	eval "sj=\${FEX_STATS_$1:-}"
+	if [ -n "$sj" ] && [ "$rc" -eq 0 ]; then
+		check_eq "$1: no mbuf leaked (in use after the ports closed)" 0 \
+			"$(json_get mbufs.in_use_after_close <"$sj" 2>&1)"
+	fi
 	return $rc
 }
 
