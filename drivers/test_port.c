@@ -769,8 +769,8 @@ test_hotplug_under_load(void)
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0);
 }
 
-/* fex_test_eal_init() asks for --in-memory, which DPDK 22.11 refuses
- * with --no-huge (legacy memory); no shared files does the same here. */
+/* Like fex_test_eal_init(), with more memory (vhost, memif and pcap
+ * ports at once) and a runtime directory of its own for their files. */
 static int
 eal_start(void)
 {

@@ -1174,35 +1174,13 @@ test_concurrency(void)
 	clean();
 }
 
-/* EAL as fex_test_eal_init() means it, but without --in-memory: DPDK
- * 22.11 turns --no-huge into legacy memory, which it refuses together
- * with --in-memory. --no-shconf keeps the "no files, runs in parallel"
- * property. */
-static int
-eal_init(const char *prog)
-{
-	char *argv[] = {
-		(char *)(uintptr_t)prog, (char *)"--no-huge", (char *)"-m", (char *)"256",
-		(char *)"--no-pci", (char *)"--no-shconf", (char *)"--no-telemetry",
-		(char *)"-l", (char *)"0", (char *)"--log-level", (char *)"lib.eal:error",
-		NULL,
-	};
-
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "%s: cannot start EAL: %s\n", prog,
-			rte_strerror(rte_errno));
-		return -1;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	CU_pSuite s;
 
 	RTE_SET_USED(argc);
-	if (eal_init(argv[0]) < 0)
+	if (fex_test_eal_init(argv[0]) < 0)
 		return EXIT_FAILURE;
 	rte_log_set_level_pattern("fex.vif", RTE_LOG_WARNING);
 	db = fex_vif_db_create(4, HZ, SOCKET_ID_ANY);
