@@ -439,6 +439,8 @@ egress_untagged(struct fex_worker *w, uint64_t now, uint16_t port,
 	return n;
 }
 
+static const struct rte_ether_addr runt_src;	/* 00:00:00:00:00:00 */
+
 static inline uint16_t
 egress_burst(struct fex_worker *w, uint64_t now, uint16_t port,
 	     struct rte_mbuf **pkts, uint16_t n, uint16_t *svif_out,
@@ -463,7 +465,11 @@ egress_burst(struct fex_worker *w, uint64_t now, uint16_t port,
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		h[i].src = (const struct rte_ether_addr *)(p + RTE_ETHER_ADDR_LEN);
+		/* A runt has no source MAC: a fixed one (never a VIF's)
+		 * rather than bytes past its end decides its drop counter. */
+		h[i].src = likely(m->data_len >= RTE_ETHER_HDR_LEN) ?
+			(const struct rte_ether_addr *)(p + RTE_ETHER_ADDR_LEN) :
+			&runt_src;
 		h[i].len = rte_pktmbuf_pkt_len(m);
 		h[i].has_vlan = 0;
 		h[i].vid = 0;
