@@ -329,8 +329,9 @@ fex_tag_push_pcp(struct rte_mbuf *m, enum fex_tag_mode mode, uint16_t svif,
 static inline bool
 fex_tag_push_ready(const struct rte_mbuf *m, unsigned int add)
 {
-	return (m->data_len >= RTE_ETHER_HDR_LEN) &
-	       (rte_pktmbuf_headroom(m) >= add) & fex_tag_writable(m);
+	/* ints, not bools: clang's -Wbitwise-instead-of-logical */
+	return ((int)(m->data_len >= RTE_ETHER_HDR_LEN) &
+		(int)(rte_pktmbuf_headroom(m) >= add) & (int)fex_tag_writable(m)) != 0;
 }
 
 /* One frame of fex_tag_push_hdr_burst(); @len is a constant there. */
