@@ -16,7 +16,6 @@ RTE_LOG_REGISTER(fex_logtype_app, fex.app, INFO);
 #define APP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, fex_logtype_app, "app: " fmt "\n", ##__VA_ARGS__)
 
-
 /* ---- control hooks ---- */
 
 static int

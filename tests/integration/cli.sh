@@ -6,6 +6,7 @@
 fex_tmpdir
 
 EAL=(--no-huge -m 512 --no-pci -l 0 --log-level=lib.eal:error)
+on_exit "rm -rf /var/run/dpdk/cli$$b /var/run/dpdk/cli$$u"
 
 out=$("$FEXPATH" --help)
 check "--help exits 0" test $? -eq 0
