@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fex_ctl_priv.h"
+#include "fex_vif.h"
 
 const char *
 param_allowed(const char *const *values, char *buf, size_t len)
@@ -83,6 +84,23 @@ field(const json_t *params, const char *name, bool required, json_t **v,
 	return 1;
 }
 
+/* A field that must be a JSON string: 1 absent, 0 and *v, or -1 (err set). */
+static int
+string_field(const json_t *params, const char *name, bool required,
+	     const char *allowed, json_t **v, struct fex_ctl_err *err)
+{
+	int rc = field(params, name, required, v, allowed, err);
+
+	if (rc != 0)
+		return rc;
+	if (!json_is_string(*v)) {
+		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, name,
+				"%s is %s; allowed: %s", name, type_name(*v), allowed);
+		return -1;
+	}
+	return 0;
+}
+
 int
 param_uint(const json_t *params, const char *name, bool required,
 	   uint64_t min, uint64_t max, const char *what,
@@ -126,14 +144,9 @@ param_str(const json_t *params, const char *name, bool required,
 
 	snprintf(allowed, sizeof(allowed), "a string of %u..%zu characters",
 		 allow_empty ? 0u : 1u, maxlen);
-	rc = field(params, name, required, &v, allowed, err);
+	rc = string_field(params, name, required, allowed, &v, err);
 	if (rc != 0)
 		return rc;
-	if (!json_is_string(v)) {
-		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, name,
-				"%s is %s; allowed: %s", name, type_name(v), allowed);
-		return -1;
-	}
 	len = json_string_length(v);
 	if (len > maxlen || (len == 0 && !allow_empty)) {
 		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, name,
@@ -261,24 +274,14 @@ param_name(const json_t *params, const char *name, bool required,
 	static const char allowed[] = "1-31 characters of [A-Za-z0-9._-]";
 	const char *s;
 	json_t *v;
-	size_t i, len;
 	int rc;
 
-	rc = field(params, name, required, &v, allowed, err);
+	rc = string_field(params, name, required, allowed, &v, err);
 	if (rc != 0)
 		return rc;
-	if (!json_is_string(v)) {
-		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, name,
-				"%s is %s; allowed: %s", name, type_name(v), allowed);
-		return -1;
-	}
 	s = json_string_value(v);
-	len = json_string_length(v);
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_' &&
-		    s[i] != '-')
-			break;
-	if (len == 0 || len > 31 || i < len) {
+	/* the rule is lib/vif's; a NUL inside the JSON string breaks it too */
+	if (strlen(s) != json_string_length(v) || !fex_profile_name_ok(s)) {
 		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, name,
 				"%s '%.40s' is not a valid name; allowed: %s",
 				name, s, allowed);
@@ -300,14 +303,9 @@ param_mac(const json_t *params, const char *name, bool required,
 	char tail;
 	int rc;
 
-	rc = field(params, name, required, &v, allowed, err);
+	rc = string_field(params, name, required, allowed, &v, err);
 	if (rc != 0)
 		return rc;
-	if (!json_is_string(v)) {
-		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, name,
-				"%s is %s; allowed: %s", name, type_name(v), allowed);
-		return -1;
-	}
 	s = json_string_value(v);
 	if (strlen(s) != 17 ||
 	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],

@@ -286,12 +286,12 @@ fex_profile_defaults(struct fex_profile *p)
 	p->enabled = true;
 }
 
-static bool
-name_ok(const char *s, size_t max)
+bool
+fex_profile_name_ok(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i <= max; i++) {
+	for (i = 0; i <= FEX_PROFILE_NAME_MAX; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\0')
@@ -319,7 +319,7 @@ fex_profile_validate(const struct fex_profile *p, char *err, size_t errlen)
 	const char *d;
 	int rc;
 
-	if (!name_ok(p->name, FEX_PROFILE_NAME_MAX))
+	if (!fex_profile_name_ok(p->name))
 		return fail(err, errlen, -EINVAL,
 			    "name: must be 1-%d characters of [A-Za-z0-9._-]",
 			    FEX_PROFILE_NAME_MAX);

@@ -152,6 +152,9 @@ struct fex_profile {
  *  Thread safety: MT safe. */
 void fex_profile_defaults(struct fex_profile *p);
 
+/** 1-31 characters of [A-Za-z0-9._-] (a profile name). MT safe. */
+bool fex_profile_name_ok(const char *s);
+
 /** Validate every field; message names the field and its range.
  *  Returns 0 or -EINVAL. Thread safety: MT safe. */
 int fex_profile_validate(const struct fex_profile *p, char *err, size_t errlen);
