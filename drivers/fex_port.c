@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -395,6 +397,7 @@ struct port_ent {
 	uint16_t nb_rxq, nb_txq, nb_rxd, nb_txd;
 	int socket_id;
 	int ring_side;			/* ring: 0 or 1 */
+	uint16_t mtu_set;		/* fex_port_mtu_set() on a port with no MTU of its own */
 };
 
 /* ring:NAME is two rings per queue, a->b and b->a; side 0 receives on
@@ -841,6 +844,15 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 	rc = precheck(spec, &ps, err, errlen);
 	if (rc < 0)
 		goto out_unlock;
+	/* Checked here: past the limit the drivers only say "Operation not
+	 * permitted" (the EAL log has "Reached maximum number of Ethernet
+	 * ports"). */
+	if (rte_eth_dev_count_total() >= RTE_MAX_ETHPORTS) {
+		rc = fail(-ENOSPC, err, errlen,
+			  "%s: no free ethdev port: all %d of this DPDK build (RTE_MAX_ETHPORTS) are in use; close a port first",
+			  spec, RTE_MAX_ETHPORTS);
+		goto out_unlock;
+	}
 	seq = dev_seq++;
 	if (ps.kind == FEX_PORT_RING) {
 		rc = open_ring_locked(spec, &ps, conf, seq, e.name, sizeof(e.name),
@@ -945,6 +957,103 @@ fex_port_close_all(void)
 	pthread_mutex_unlock(&port_lock);
 }
 
+/* ---- MTU ---- */
+
+/* The af_packet PMD's own bound (its mtu_set): a frame must fit one slot
+ * of the mmap ring, 2048 B by default (framesz), less the tpacket2 header
+ * (TPACKET2_HDRLEN = 52). */
+#define AF_PACKET_MTU_MAX (2048 - 52)
+
+static int
+iface_mtu_ioctl(const char *ifname, unsigned long req, int *mtu)
+{
+	struct ifreq ifr;
+	int s, rc = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	ifr.ifr_mtu = *mtu;
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0)
+		return -errno;
+	if (ioctl(s, req, &ifr) < 0)
+		rc = -errno;
+	else
+		*mtu = ifr.ifr_mtu;
+	close(s);
+	return rc;
+}
+
+static uint32_t
+mtu_get_locked(uint16_t pid)
+{
+	const struct port_ent *e = &ports[pid];
+	uint16_t mtu = 0;
+	int kmtu = 0;
+
+	switch (e->ps.kind) {
+	case FEX_PORT_AF_PACKET:
+		/* The kernel interface is the wire; the PMD never asks it. */
+		if (iface_mtu_ioctl(e->ps.arg, SIOCGIFMTU, &kmtu) < 0)
+			return 0;
+		return (uint32_t)RTE_MIN(kmtu, AF_PACKET_MTU_MAX);
+	case FEX_PORT_TAP:
+		if (iface_mtu_ioctl(e->ps.arg, SIOCGIFMTU, &kmtu) < 0)
+			return 0;
+		return (uint32_t)kmtu;
+	case FEX_PORT_PCI:
+		return rte_eth_dev_get_mtu(pid, &mtu) == 0 ? mtu : 0;
+	default:
+		/* Software ports (pcap, ring, null, memif, vhost) carry any
+		 * length; only a limit asked for applies. */
+		return e->mtu_set;
+	}
+}
+
+int
+fex_port_mtu_set(uint16_t port_id, uint16_t mtu, char *err, size_t errlen)
+{
+	struct port_ent *e;
+	int rc = 0, kmtu = mtu;
+
+	pthread_mutex_lock(&port_lock);
+	if (port_id >= RTE_DIM(ports) || !ports[port_id].used) {
+		pthread_mutex_unlock(&port_lock);
+		return fail(-ENOENT, err, errlen, "port %u is not open", port_id);
+	}
+	e = &ports[port_id];
+	switch (e->ps.kind) {
+	case FEX_PORT_AF_PACKET:
+		/* Set on the interface itself: the PMD refuses anything above
+		 * its ring slot, even where the interface is the limit. */
+		rc = iface_mtu_ioctl(e->ps.arg, SIOCSIFMTU, &kmtu);
+		if (rc < 0) {
+			fail(rc, err, errlen, "%s: cannot set the MTU of %s to %u: %s",
+			     e->spec, e->ps.arg, mtu, strerror(-rc));
+			break;
+		}
+		if (mtu > AF_PACKET_MTU_MAX)
+			PORT_LOG(NOTICE, "%s: MTU %u set on %s; af_packet carries frames of up to %u B of payload (its 2048 B ring slots)",
+				 e->spec, mtu, e->ps.arg, AF_PACKET_MTU_MAX);
+		break;
+	case FEX_PORT_TAP:
+	case FEX_PORT_PCI:
+		rc = rte_eth_dev_set_mtu(port_id, mtu);
+		if (rc < 0)
+			fail(rc, err, errlen, "%s: cannot set MTU %u: %s", e->spec, mtu,
+			     rte_strerror(-rc));
+		break;
+	default:
+		/* Nothing on a wire to set: the limit is fexpath's own. */
+		e->mtu_set = mtu;
+		break;
+	}
+	pthread_mutex_unlock(&port_lock);
+	if (rc == 0)
+		PORT_LOG(INFO, "%s: MTU %u", ports[port_id].spec, mtu);
+	return rc;
+}
+
 static void
 info_fill_locked(uint16_t pid, struct fex_port_info *info)
 {
@@ -961,6 +1070,7 @@ info_fill_locked(uint16_t pid, struct fex_port_info *info)
 	info->nb_rxd = e->nb_rxd;
 	info->nb_txd = e->nb_txd;
 	info->socket_id = e->socket_id;
+	info->mtu = mtu_get_locked(pid);
 	if (rte_eth_link_get_nowait(pid, &link) == 0) {
 		info->link_up = link.link_status == RTE_ETH_LINK_UP;
 		info->link_speed = link.link_speed;

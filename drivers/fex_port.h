@@ -80,6 +80,7 @@ struct fex_port_info {
 	int socket_id;			/* NUMA socket the pool came from */
 	bool link_up;
 	uint32_t link_speed;		/* Mbps, RTE_ETH_SPEED_NUM_* */
+	uint32_t mtu;			/* largest L2 payload it carries; 0 = no limit */
 };
 
 /* Parse a spec string. Pure: no EAL. Returns 0 or -EINVAL with a message
@@ -125,6 +126,13 @@ int fex_port_find(const char *spec);
 
 /* "vhost", "vhost-server", "pci", ...: the spec prefix; "?" if unknown. */
 const char *fex_port_kind_name(enum fex_port_kind kind);
+
+/* Set a port's MTU (largest L2 payload): on the interface for af_packet
+ * (the PMD would cap it at its ring slot), through ethdev for tap and
+ * pci; ports with no wire (pcap, ring, null, memif, vhost) just remember
+ * it as their limit. 0 or -errno with a message. fex_port_info_get()
+ * tells the MTU in force. */
+int fex_port_mtu_set(uint16_t port_id, uint16_t mtu, char *err, size_t errlen);
 
 /* Link state now, no wait: 1 up, 0 down, -errno. */
 int fex_port_link_up(uint16_t port_id);

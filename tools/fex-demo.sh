@@ -194,13 +194,14 @@ demo_vm_add() {
 	in_ns "$n" ip addr add "$(demo_ip "$n")/24" dev "$dev"
 }
 
-# The three VMs and the uplink cable (MTU 9000: the tags add bytes).
+# The three VMs and the uplink cable. The tags add bytes: fexpath sets
+# its end to MTU 9000 (--uplink-mtu), the fabric's end is set here.
 demo_net_up() {
 	demo_refuse_existing || return 1
 	demo_vm_add 1 || return 1
 	demo_vm_add 2 || return 1
 	demo_vm_add 3 20 || return 1
-	ip link add "$DEMO_UP" mtu 9000 type veth peer name "$DEMO_FAB" mtu 9000 || return 1
+	ip link add "$DEMO_UP" type veth peer name "$DEMO_FAB" mtu 9000 || return 1
 	on_exit "ip link del '$DEMO_UP'"
 	no_ipv6 "$DEMO_UP"
 	no_ipv6 "$DEMO_FAB"
@@ -254,7 +255,7 @@ demo_fexpath_start() {
 	# shellcheck disable=SC2046
 	fex_start fp -l 0 --no-pci $(demo_eal_mem) --log-level=lib.eal:error -- \
 		--config "$FEX_SRC/config/fexpath.ini" --uplink "af_packet:$DEMO_UP" \
-		--tag vntag --no-state --idle-sleep-us 50 || return 1
+		--uplink-mtu 9000 --tag vntag --no-state --idle-sleep-us 50 || return 1
 	export FEXCTL_SOCKET=$T/fp.sock
 	echo "fexpath up (pid $(fex_pid fp)), control socket $FEXCTL_SOCKET"
 }

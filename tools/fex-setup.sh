@@ -30,13 +30,15 @@ done
 # Packages: build toolchain and libraries, the DPDK tools the tests use as
 # peers (dpdk-testpmd, dpdk-dumpcap, dpdk-telemetry.py), tshark as the
 # reference decoder, clang for the fuzz targets, and what the demo and
-# the integration tests drive (iproute2, iperf3, ethtool, procps).
+# the integration tests drive (iproute2, iperf3, ethtool, procps), and
+# stress-ng, the CPU hog of tools/fex-soak.sh --hog.
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	libdpdk-dev dpdk dpdk-dev
 	libbsd-dev libnuma-dev libpcap-dev libcunit1-dev libjansson-dev
 	clang libclang-rt-14-dev llvm
 	tshark iproute2 iperf3 ethtool procps iputils-ping kmod util-linux
+	stress-ng
 	systemd
 )
 

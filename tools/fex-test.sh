@@ -50,11 +50,38 @@ PY
 	total_skip=$((total_skip + s))
 }
 
+# For each failed test of one meson run: its failed assertions first
+# (CUnit's failure lines, a script's FAIL lines), then its log tail, so
+# the cause is on screen even when the log is long.
+failures() {
+	local log=$1/meson-logs/testlog.json
+	[ -f "$log" ] || return 0
+	python3 - "$log" <<'PY'
+import json, re, sys
+want = re.compile(r"^(FAIL\b|.*had failures:|\s+\d+\. .*\.c:\d+|.*Assertion|.*ERROR: AddressSanitizer|.*runtime error:)")
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["result"] in ("OK", "EXPECTEDFAIL", "SKIP"):
+        continue
+    out = (r.get("stdout") or "") + (r.get("stderr") or "")
+    lines = out.splitlines()
+    print(f"---- {r['name']}: {r['result']} (exit {r.get('returncode')}, {r.get('duration', 0):.1f} s)")
+    hits = [l for l in lines if want.match(l)]
+    print("  failed checks:" if hits else "  no failed-check line found; see the tail")
+    for l in hits[:40]:
+        print("    " + l)
+    print("  last lines of its log:")
+    for l in lines[-25:]:
+        print("    | " + l)
+PY
+	echo "(whole logs: $1/meson-logs/testlog.txt)"
+}
+
 step setup tools/fex-setup.sh || { echo "fex-test: setup failed"; exit 1; }
 
-step unit meson test -C build --suite unit -v
+step unit meson test -C build --suite unit -v || failures build
 count build
-step integration meson test -C build --no-suite unit --print-errorlogs
+step integration meson test -C build --no-suite unit || failures build
 count build
 
 if [ "${FEX_TEST_QUICK:-0}" != 1 ]; then
@@ -64,7 +91,7 @@ if [ "${FEX_TEST_QUICK:-0}" != 1 ]; then
 	step asan-build ninja -C build-asan &&
 		step asan-unit env ASAN_OPTIONS=detect_leaks=1 \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-			meson test -C build-asan --suite unit --print-errorlogs
+			meson test -C build-asan --suite unit || failures build-asan
 	count build-asan
 
 	if command -v clang >/dev/null; then
@@ -72,7 +99,7 @@ if [ "${FEX_TEST_QUICK:-0}" != 1 ]; then
 			CC=clang meson setup build-fuzz -Dfuzz=enabled >/dev/null
 		fi
 		step fuzz-build ninja -C build-fuzz &&
-			step fuzz meson test -C build-fuzz --suite fuzz --print-errorlogs
+			{ step fuzz meson test -C build-fuzz --suite fuzz || failures build-fuzz; }
 		count build-fuzz
 	else
 		echo "fex-test: clang missing, fuzz suite not run"

@@ -123,11 +123,12 @@ fex_app_port_list(struct fex_dp *dp)
 		if (rte_eth_stats_get(p, &es) != 0)
 			memset(&es, 0, sizeof(es));
 		json_array_append_new(a, json_pack(
-			"{s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"{s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"port_id", (int)p, "spec", info[i].spec,
 			"kind", fex_port_kind_name(info[i].kind),
 			"role", p == dp->uplink ? "uplink" : dp->is_vf[p] ? "vf" : "vnic",
 			"link", info[i].link_up ? "up" : "down",
+			"mtu", (json_int_t)info[i].mtu,
 			"rx_queues", (int)info[i].nb_rxq,
 			"worker", owner,
 			"rx_packets", (json_int_t)es.ipackets,

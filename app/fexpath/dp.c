@@ -87,15 +87,16 @@ pools_create(struct fex_dp *dp, unsigned int nb_mbufs, char *err, size_t errlen)
 	return 0;
 }
 
+/* One worker per lcore, main first, at most max. */
 static int
-workers_create(struct fex_dp *dp, char *err, size_t errlen)
+workers_create(struct fex_dp *dp, unsigned int max, char *err, size_t errlen)
 {
 	unsigned int lc, i, j;
 
 	dp->nb_workers = 0;
 	/* Worker 0 is the main lcore: fexpath -l 0 runs one worker. */
 	lc = rte_get_main_lcore();
-	for (;;) {
+	while (dp->nb_workers < max) {
 		struct fex_worker *w;
 		int s = (int)rte_lcore_to_socket_id(lc);
 
@@ -120,6 +121,10 @@ workers_create(struct fex_dp *dp, char *err, size_t errlen)
 		if (lc >= RTE_MAX_LCORE)
 			break;
 	}
+	if (dp->nb_workers < rte_lcore_count())
+		DP_LOG(NOTICE, "the uplink has %u queue pair(s): %u of the %u lcores "
+		       "forward, the others stay idle", max, dp->nb_workers,
+		       rte_lcore_count());
 	for (i = 0; i < dp->nb_workers; i++)
 		for (j = 0; j < dp->nb_workers; j++) {
 			struct fex_worker *dst = dp->workers[j];
@@ -143,6 +148,35 @@ nomem:
 	return -ENOMEM;
 }
 
+/* Apply --uplink-mtu, learn the longest frame the uplink carries, and
+ * warn when that is too short for a full-size VM frame with its tags
+ * (SPEC §4): such frames are dropped as drop_oversize. */
+static int
+uplink_mtu_setup(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
+		 size_t errlen)
+{
+	/* what a 1500-byte VM frame adds: the VIF tag and an 802.1Q tag */
+	const unsigned int need = RTE_ETHER_MTU + fex_tag_len(dp->mode) + FEX_VLAN_LEN;
+	struct fex_port_info info;
+	int rc;
+
+	if (conf->uplink_mtu != 0) {
+		rc = fex_port_mtu_set(dp->uplink, (uint16_t)conf->uplink_mtu, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	fex_port_info_get(dp->uplink, &info);
+	dp->uplink_frame_max = info.mtu != 0 ? info.mtu + RTE_ETHER_HDR_LEN : 0;
+	if (info.mtu != 0 && info.mtu < need)
+		DP_LOG(WARNING, "uplink %s has MTU %u: a 1500-byte VM frame needs %u "
+		       "once tagged, so full-size frames will be dropped (drop_oversize); "
+		       "set --uplink-mtu %u (config: uplink_mtu) or more",
+		       conf->uplink, info.mtu, need, need);
+	else if (info.mtu != 0)
+		DP_LOG(INFO, "uplink %s: MTU %u", conf->uplink, info.mtu);
+	return 0;
+}
+
 int
 fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	    size_t errlen)
@@ -164,7 +198,18 @@ fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	rc = pools_create(dp, conf->nb_mbufs, err, errlen);
 	if (rc < 0)
 		return rc;
-	rc = workers_create(dp, err, errlen);
+	/* A worker sends on a tx queue of its own: as many workers as the
+	 * uplink gives tx queues (fewer than lcores: the rest stay idle). */
+	port_conf_fill(dp, &pc, (uint16_t)RTE_MIN(rte_lcore_count(),
+						  (unsigned int)FEX_WORKERS_MAX - 1));
+	rc = fex_port_open(conf->uplink, &pc, &dp->uplink, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = uplink_mtu_setup(dp, conf, err, errlen);
+	if (rc < 0)
+		return rc;
+	fex_port_info_get(dp->uplink, &info);
+	rc = workers_create(dp, info.nb_txq, err, errlen);
 	if (rc < 0)
 		return rc;
 	dp->db = fex_vif_db_create(dp->nb_workers + 1, dp->hz, (int)rte_socket_id());
@@ -174,18 +219,6 @@ fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 		return -rte_errno;
 	}
 	dp->qsv = fex_vif_db_qsv(dp->db);
-
-	port_conf_fill(dp, &pc, (uint16_t)dp->nb_workers);
-	rc = fex_port_open(conf->uplink, &pc, &dp->uplink, err, errlen);
-	if (rc < 0)
-		return rc;
-	fex_port_info_get(dp->uplink, &info);
-	if (info.nb_txq < dp->nb_workers) {
-		snprintf(err, errlen, "uplink %s has %u tx queue(s) but %u worker "
-			 "lcores need one each: run with at most %u lcores (-l)",
-			 conf->uplink, info.nb_txq, dp->nb_workers, info.nb_txq);
-		return -EINVAL;
-	}
 	for (i = 0; i < dp->nb_workers; i++)
 		dp->workers[i]->has_uplink_queue = i < info.nb_rxq;
 	DP_LOG(INFO, "%u worker(s), uplink %s = port %u (%u rx queues), tag %s",

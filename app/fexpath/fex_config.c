@@ -59,6 +59,10 @@ fex_config_usage(FILE *f, const char *prog)
 		"  --uplink SPEC        uplink port, e.g. pci:0000:3b:00.0, af_packet:eth1,\n"
 		"                       pcap:rx=in.pcap,tx=out.pcap, ring:NAME, null\n"
 		"  --tag MODE           uplink tag format: vntag | etag | none\n"
+		"  --uplink-mtu N       set the uplink's MTU to N bytes at start (where the\n"
+		"                       port allows; default: keep the port's own). A VM\n"
+		"                       frame that would not fit once tagged is dropped and\n"
+		"                       counted as drop_oversize\n"
 		"  --vf SPEC            a VF (e.g. pci:0000:3b:00.2) for a VIF whose profile\n"
 		"                       says io_performance: high; repeat for each VF\n"
 		"                       (config: vf_ports = SPEC; SPEC; ...)\n"
@@ -82,6 +86,7 @@ fex_config_usage(FILE *f, const char *prog)
 enum {
 	OPT_CONFIG = 256, OPT_UPLINK, OPT_TAG, OPT_CONTROL, OPT_CONTROL_GROUP,
 	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP, OPT_STATS_JSON, OPT_VF, OPT_VF_LIST,
+	OPT_UPLINK_MTU,
 };
 
 static const struct option long_opts[] = {
@@ -98,9 +103,21 @@ static const struct option long_opts[] = {
 	{ "idle-sleep-us", required_argument, NULL, OPT_IDLE_SLEEP },
 	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
 	{ "vf", required_argument, NULL, OPT_VF },
+	{ "uplink-mtu", required_argument, NULL, OPT_UPLINK_MTU },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static const char *
+opt_name(int opt)
+{
+	unsigned int i;
+
+	for (i = 0; long_opts[i].name != NULL; i++)
+		if (long_opts[i].val == opt)
+			return long_opts[i].name;
+	return "?";
+}
 
 static int
 parse_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
@@ -181,6 +198,8 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 		return copy_str(name, cfg->stats_json, sizeof(cfg->stats_json), val);
 	case OPT_IDLE_SLEEP:
 		return parse_uint(name, val, 0, 100000, &cfg->idle_sleep_us);
+	case OPT_UPLINK_MTU:	/* RTE_ETHER_MIN_MTU .. the largest jumbo */
+		return parse_uint(name, val, 68, 16000, &cfg->uplink_mtu);
 	default:
 		return -EINVAL;
 	}
@@ -200,6 +219,7 @@ static const struct {
 	{ "mbufs", OPT_MBUFS },
 	{ "idle_sleep_us", OPT_IDLE_SLEEP },
 	{ "vf_ports", OPT_VF_LIST },
+	{ "uplink_mtu", OPT_UPLINK_MTU },
 };
 
 static int
@@ -289,7 +309,7 @@ fex_config_parse_args(struct fex_app_config *cfg, int argc, char **argv)
 		default: {
 			char name[32];
 
-			snprintf(name, sizeof(name), "--%s", long_opts[opt - OPT_CONFIG].name);
+			snprintf(name, sizeof(name), "--%s", opt_name(opt));
 			rc = apply_setting(cfg, opt, name, optarg);
 		}
 			if (rc < 0)

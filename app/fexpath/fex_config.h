@@ -32,6 +32,7 @@ struct fex_app_config {
 	char stats_json[PATH_MAX];	/* final figures written here at exit */
 	unsigned int idle_sleep_us;	/* sleep when idle; 0 = busy-poll */
 	int no_state;			/* --no-state: do not save or restore */
+	unsigned int uplink_mtu;	/* set at start; 0 = the port's own */
 };
 
 /* Parse "vntag|etag|none"; -EINVAL if none of them. */

@@ -106,11 +106,13 @@ struct fex_dp_conf {
 	unsigned int idle_sleep_us;	/* 0 = busy-poll always */
 	const char (*vf_ports)[512];	/* VFs for io_performance: high */
 	unsigned int nb_vf_ports;
+	unsigned int uplink_mtu;	/* set on the uplink at start; 0 = keep */
 };
 
 struct fex_dp {
 	enum fex_tag_mode mode;
 	uint16_t uplink;
+	uint32_t uplink_frame_max;	/* longest tagged frame it carries; 0 = any */
 	unsigned int nb_workers;
 	unsigned int idle_sleep_us;
 	uint64_t hz;
@@ -129,8 +131,9 @@ struct fex_dp {
 	struct fex_worker *workers[FEX_WORKERS_MAX];
 };
 
-/* Create pools, the VIF database, workers (one per enabled lcore) and
- * open the uplink with one queue pair per worker. 0 or -errno with a
+/* Create pools, open the uplink with a queue pair per lcore, and make
+ * one worker per queue pair it got (the other lcores stay idle), then
+ * the VIF database. 0 or -errno with a
  * message in err. Call from main after rte_eal_init(). */
 int fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf,
 		char *err, size_t errlen);

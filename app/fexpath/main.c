@@ -248,6 +248,7 @@ main(int argc, char **argv)
 	dpc.idle_sleep_us = cfg.idle_sleep_us;
 	dpc.vf_ports = (const char (*)[512])cfg.vf_ports;
 	dpc.nb_vf_ports = cfg.nb_vf_ports;
+	dpc.uplink_mtu = cfg.uplink_mtu;
 	if (fex_dp_init(&dp, &dpc, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 

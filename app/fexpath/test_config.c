@@ -100,6 +100,23 @@ test_file_then_options(void)
 	CU_ASSERT_EQUAL(parse(&cfg, 3, plain), 0);
 	CU_ASSERT_EQUAL(cfg.tag, FEX_APP_TAG_ETAG);
 
+	/* uplink_mtu: the file's value, overridden by --uplink-mtu */
+	write_file(path, "[fexpath]\nuplink_mtu = 9000\n");
+	CU_ASSERT_EQUAL(parse(&cfg, 3, plain), 0);
+	CU_ASSERT_EQUAL(cfg.uplink_mtu, 9000);
+	{
+		const char *mtu[] = { "fexpath", "--config", path, "--uplink-mtu", "1600", NULL };
+		const char *low[] = { "fexpath", "--uplink-mtu", "67", NULL };
+		const char *high[] = { "fexpath", "--uplink-mtu", "16001", NULL };
+
+		CU_ASSERT_EQUAL(parse(&cfg, 5, mtu), 0);
+		CU_ASSERT_EQUAL(cfg.uplink_mtu, 1600);
+		CU_ASSERT_EQUAL(parse(&cfg, 3, low), -EINVAL);
+		CU_ASSERT_EQUAL(parse(&cfg, 3, high), -EINVAL);
+	}
+	CU_ASSERT_EQUAL(parse(&cfg, 1, (const char *[]){ "fexpath", NULL }), 0);
+	CU_ASSERT_EQUAL(cfg.uplink_mtu, 0);	/* default: the port's own */
+
 	write_file(path, "[fexpath]\nupl1nk = x\n");
 	CU_ASSERT_EQUAL(parse(&cfg, 3, plain), -EINVAL);
 	write_file(path, "[fexpath]\ntag = vlan\n");

@@ -404,13 +404,14 @@ push_with_tci(struct rte_mbuf *m, enum fex_tag_mode mode, uint16_t svif,
  * decides frame by frame). */
 static inline uint16_t
 egress_untagged(struct fex_worker *w, uint64_t now, uint16_t port,
-		enum fex_tag_mode mode, struct rte_mbuf **pkts, uint16_t n,
-		uint16_t *svif_out, uint64_t *bytes_out)
+		enum fex_tag_mode mode, uint32_t frame_max, struct rte_mbuf **pkts,
+		uint16_t n, uint16_t *svif_out, uint64_t *bytes_out)
 {
 	const unsigned int add = fex_tag_len(mode) + FEX_VLAN_LEN;
 	struct fex_vif_egress_plan pl;
 	uint8_t hdr[16];
 	uint64_t bytes = 0;
+	uint32_t longest = 0;
 	bool ok = true;
 	uint16_t i;
 
@@ -427,7 +428,9 @@ egress_untagged(struct fex_worker *w, uint64_t now, uint16_t port,
 			ok = ok && fex_mac_eq((const struct rte_ether_addr *)
 					      (p + RTE_ETHER_ADDR_LEN), &pl.v->mac);
 		bytes += rte_pktmbuf_pkt_len(m);
+		longest = RTE_MAX(longest, rte_pktmbuf_pkt_len(m));
 	}
+	ok = ok && (frame_max == 0 || longest + add <= frame_max);
 	if (!ok || !fex_vif_egress_commit(&w->rd, &pl, now, n, bytes))
 		return 0;
 	fex_tag_write_up(hdr, mode, pl.vif, pl.pcp);
@@ -457,8 +460,11 @@ egress_burst(struct fex_worker *w, uint64_t now, uint16_t port,
 	/* A vNIC with a VF of its own sends untagged: the adapter tags. */
 	enum fex_tag_mode mode = dp->peer[port] == FEX_NO_PORT ? dp->mode :
 				 FEX_TAG_NONE;
+	/* the uplink's limit; a VF's frames do not cross it */
+	uint32_t frame_max = dp->peer[port] == FEX_NO_PORT ? dp->uplink_frame_max : 0;
 
-	out = egress_untagged(w, now, port, mode, pkts, n, svif_out, bytes_out);
+	out = egress_untagged(w, now, port, mode, frame_max, pkts, n, svif_out,
+			      bytes_out);
 	if (likely(out != 0))
 		return out;
 	for (i = 0; i < n; i++) {
@@ -514,6 +520,12 @@ egress_burst(struct fex_worker *w, uint64_t now, uint16_t port,
 			rc = fex_tag_push(m, mode, svif, a->epcp);
 		if (unlikely(rc != 0)) {
 			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_NO_HEADROOM, 1);
+			drop[nd++] = m;
+			continue;
+		}
+		/* The uplink would lose it silently further on (SPEC §4). */
+		if (unlikely(frame_max != 0 && rte_pktmbuf_pkt_len(m) > frame_max)) {
+			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_OVERSIZE, 1);
 			drop[nd++] = m;
 			continue;
 		}

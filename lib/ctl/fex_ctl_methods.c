@@ -633,10 +633,14 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
 			rc = ctl->hooks.port_attach(ctl->hooks.ctx, r->spec,
 						    &r->a.port_id, msg, sizeof(msg));
 		if (rc < 0) {
-			fex_ctl_err_set(err, FEX_CTL_E_FAILED, "port",
-				"cannot open port '%s': %s", r->spec,
+			/* out of ports, VFs or memory: the VDP answer for it */
+			bool out_of = rc == -ENOSPC || rc == -ENOMEM;
+
+			fex_ctl_err_set(err, out_of ? FEX_CTL_E_RESOURCES : FEX_CTL_E_FAILED,
+				"port", "cannot open port '%s': %s", r->spec,
 				msg[0] != '\0' ? msg : strerror(-rc));
-			snprintf(err->response, sizeof(err->response), "error");
+			snprintf(err->response, sizeof(err->response), "%s",
+				 out_of ? "insufficient-resources" : "error");
 			return -1;
 		}
 		new_port = true;

@@ -42,6 +42,7 @@ const char *const fex_vif_counter_names[FEX_VIF_CNT_MAX] = {
 	[FEX_VIF_CNT_DROP_INGRESS_POLICER] = "drop_ingress_policer",
 	[FEX_VIF_CNT_DROP_NO_HEADROOM] = "drop_no_headroom",
 	[FEX_VIF_CNT_DROP_TX_FULL] = "drop_tx_full",
+	[FEX_VIF_CNT_DROP_OVERSIZE] = "drop_oversize",
 };
 
 /* The VIF part of a table: port map and entries, copied together. */

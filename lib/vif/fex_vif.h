@@ -208,6 +208,7 @@ enum fex_vif_cnt {
 	FEX_VIF_CNT_DROP_INGRESS_POLICER,
 	FEX_VIF_CNT_DROP_NO_HEADROOM,	/* counted by the caller (tag push) */
 	FEX_VIF_CNT_DROP_TX_FULL,	/* counted by the caller (tx burst) */
+	FEX_VIF_CNT_DROP_OVERSIZE,	/* counted by the caller: over the uplink MTU once tagged */
 	FEX_VIF_CNT_MAX
 };
 
