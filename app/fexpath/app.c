@@ -33,7 +33,7 @@ hook_attach_vif(void *ctx, const char *spec, const char *profile,
 	struct fex_dp *dp = ctx;
 	struct fex_profile p;
 
-	if (fex_profile_get(dp->db, profile, &p, NULL) == 0 &&
+	if (fex_profile_get(fex_dp_db(dp), profile, &p, NULL) == 0 &&
 	    p.io_performance == FEX_IO_PERF_HIGH)
 		return fex_dp_port_attach_vf(dp, spec, port_id, err, errlen);
 	return fex_dp_port_attach(dp, spec, port_id, err, errlen);
@@ -77,18 +77,18 @@ hook_tick(void *ctx)
 	struct fex_port_info info;
 	int up, moved;
 
-	if (fex_port_info_get(dp->uplink, &info) < 0 ||
+	if (fex_port_info_get(fex_dp_uplink(dp), &info) < 0 ||
 	    info.kind == FEX_PORT_PCAP || info.kind == FEX_PORT_RING ||
 	    info.kind == FEX_PORT_NULL || info.kind == FEX_PORT_AF_PACKET)
 		return;
 	up = info.link_up;
 	if ((up == 0) == __atomic_load_n(&uplink_link.down, __ATOMIC_RELAXED))
 		return;
-	moved = fex_vif_uplink_set(dp->db, up != 0);
+	moved = fex_vif_uplink_set(fex_dp_db(dp), up != 0);
 	__atomic_store_n(&uplink_link.down, up == 0, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&uplink_link.changes, 1, __ATOMIC_RELAXED);
 	APP_LOG(WARNING, "uplink port %u link %s: %d VIF(s) of link-down profiles %s",
-		dp->uplink, up ? "up" : "down", moved, up ? "associated again" : "down");
+		fex_dp_uplink(dp), up ? "up" : "down", moved, up ? "associated again" : "down");
 }
 
 void
@@ -118,7 +118,7 @@ fex_app_port_list(struct fex_dp *dp)
 	for (i = 0; i < n && a != NULL; i++) {
 		struct rte_eth_stats es;
 		uint16_t p = info[i].port_id;
-		int owner = dp->owner[p];
+		int owner = fex_dp_port_worker(dp, p);
 
 		if (rte_eth_stats_get(p, &es) != 0)
 			memset(&es, 0, sizeof(es));
@@ -126,7 +126,7 @@ fex_app_port_list(struct fex_dp *dp)
 			"{s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"port_id", (int)p, "spec", info[i].spec,
 			"kind", fex_port_kind_name(info[i].kind),
-			"role", p == dp->uplink ? "uplink" : dp->is_vf[p] ? "vf" : "vnic",
+			"role", p == fex_dp_uplink(dp) ? "uplink" : fex_dp_port_is_vf(dp, p) ? "vf" : "vnic",
 			"link", info[i].link_up ? "up" : "down",
 			"mtu", (json_int_t)info[i].mtu,
 			"rx_queues", (int)info[i].nb_rxq,
@@ -158,20 +158,6 @@ counters_json(const struct fex_dp_stats *s)
 	return o;
 }
 
-/* Mbufs taken from the pools now: in flight, and those the ports hold
- * (rx descriptors of hardware ports, frames waiting in ring ports). */
-static json_int_t
-mbufs_in_use(const struct fex_dp *dp)
-{
-	json_int_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
-		if (dp->pools[i] != NULL)
-			n += rte_mempool_in_use_count(dp->pools[i]);
-	return n;
-}
-
 json_t *
 fex_app_stats(struct fex_dp *dp)
 {
@@ -181,27 +167,30 @@ fex_app_stats(struct fex_dp *dp)
 
 	fex_dp_stats_sum(dp, &sum);
 	uplink = counters_json(&sum);
-	json_object_set_new(uplink, "port_id", json_integer(dp->uplink));
-	json_object_set_new(uplink, "tag", json_string(fex_tag_mode_name(dp->mode)));
+	json_object_set_new(uplink, "port_id", json_integer(fex_dp_uplink(dp)));
+	json_object_set_new(uplink, "tag", json_string(fex_tag_mode_name(fex_dp_mode(dp))));
 	json_object_set_new(uplink, "link", json_string(
 		__atomic_load_n(&uplink_link.down, __ATOMIC_RELAXED) ? "down" : "up"));
 	json_object_set_new(uplink, "link_changes", json_integer((json_int_t)
 		__atomic_load_n(&uplink_link.changes, __ATOMIC_RELAXED)));
-	for (i = 0; i < dp->nb_workers; i++) {
-		const struct fex_dp_stats *s = &dp->workers[i]->st;
-		uint64_t tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
-		uint64_t pk = __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
-		uint64_t gen = __atomic_load_n(&s->table_gen, __ATOMIC_ACQUIRE);
-		uint64_t gen_tsc = __atomic_load_n(&s->table_gen_tsc, __ATOMIC_RELAXED);
+	for (i = 0; i < fex_dp_nb_workers(dp); i++) {
+		struct fex_dp_stats s;
+		unsigned int lcore;
+		uint64_t tsc, pk, gen, gen_tsc;
 
+		fex_dp_worker_stats(dp, i, &s, &lcore);
+		tsc = s.busy_tsc;
+		pk = s.busy_packets;
+		gen = s.table_gen;
+		gen_tsc = s.table_gen_tsc;
 		json_array_append_new(workers, json_pack("{s:i, s:i, s:I, s:I, s:f, s:I, s:I}",
-			"worker", (int)i, "lcore", (int)dp->workers[i]->lcore,
+			"worker", (int)i, "lcore", (int)lcore,
 			"busy_cycles", (json_int_t)tsc, "packets", (json_int_t)pk,
 			"cycles_per_packet", pk ? (double)tsc / (double)pk : 0.0,
 			"table_gen", (json_int_t)gen, "table_gen_tsc", (json_int_t)gen_tsc));
 	}
 	o = json_pack("{s:[o], s:o, s:I, s:I}", "uplinks", uplink, "workers", workers,
-		      "tsc_hz", (json_int_t)dp->hz, "mbufs_in_use", mbufs_in_use(dp));
+		      "tsc_hz", (json_int_t)fex_dp_hz(dp), "mbufs_in_use", (json_int_t)fex_dp_mbufs_in_use(dp));
 	return o;
 }
 
@@ -369,7 +358,7 @@ observe(struct fex_dp *dp, void (*fn)(struct fex_dp *dp,
 {
 	pthread_mutex_lock(&observer_lock);
 	if (!observer_ready) {
-		if (fex_vif_reader_init(dp->db, dp->nb_workers, &observer) < 0) {
+		if (fex_vif_reader_init(fex_dp_db(dp), fex_dp_nb_workers(dp), &observer) < 0) {
 			pthread_mutex_unlock(&observer_lock);
 			return;
 		}
@@ -439,7 +428,7 @@ tel_vif_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -EINVAL;
 	vif = strtol(params, &end, 10);
 	if (*end != '\0' || vif < FEX_VIF_MIN || vif > FEX_VIF_MAX ||
-	    fex_vif_stats(tel_dp->db, (uint16_t)vif, c) < 0)
+	    fex_vif_stats(fex_dp_db(tel_dp), (uint16_t)vif, c) < 0)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);
 	for (k = 0; k < FEX_VIF_CNT_MAX; k++)
@@ -455,11 +444,14 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < tel_dp->nb_workers; i++) {
-		const struct fex_dp_stats *s = &tel_dp->workers[i]->st;
-		uint64_t tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
-		uint64_t pk = __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
+	for (i = 0; i < fex_dp_nb_workers(tel_dp); i++) {
+		struct fex_dp_stats s;
+		uint64_t tsc, pk;
 		char name[64];
+
+		fex_dp_worker_stats(tel_dp, i, &s, NULL);
+		tsc = s.busy_tsc;
+		pk = s.busy_packets;
 
 		snprintf(name, sizeof(name), "worker%u_cycles_per_packet", i);
 		rte_tel_data_add_dict_u64(d, name, pk ? tsc / pk : 0);
@@ -511,7 +503,7 @@ print_vifs(struct fex_dp *dp, const struct fex_vif_table *t, void *arg)
 
 		if (e->state == FEX_VIF_NONE)
 			continue;
-		fex_vif_stats(dp->db, (uint16_t)v, c);
+		fex_vif_stats(fex_dp_db(dp), (uint16_t)v, c);
 		for (k = FEX_VIF_CNT_DROP_INACTIVE; k < FEX_VIF_CNT_MAX; k++)
 			drops += c[k];
 		fprintf(pa->f, "  %-6u %-6u %-14s %12.0f %12.0f %12" PRIu64 " %12.0f\n",
@@ -546,7 +538,7 @@ fex_app_print_stats(struct fex_dp *dp, FILE *f, double interval_s)
 		if (rte_eth_stats_get(p, &es) != 0)
 			continue;
 		fprintf(f, "  %-5u %-6s %-40.40s %12.0f %12.0f %10" PRIu64 "\n", p,
-			p == dp->uplink ? "uplink" : dp->is_vf[p] ? "vf" : "vnic",
+			p == fex_dp_uplink(dp) ? "uplink" : fex_dp_port_is_vf(dp, p) ? "vf" : "vnic",
 			info[i].spec,
 			(double)(es.ipackets - prev.port_rx[p]) / pa.dt,
 			(double)(es.opackets - prev.port_tx[p]) / pa.dt, es.imissed);

@@ -184,7 +184,7 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 		return copy_str(name, cfg->vf_ports[cfg->nb_vf_ports++],
 				sizeof(cfg->vf_ports[0]), val);
 	case OPT_VF_LIST: {	/* "spec; spec; ..." from the file */
-		char buf[FEX_SPEC_MAX * 4], *save = NULL, *tok;
+		char buf[FEX_PORT_SPEC_LEN * 4], *save = NULL, *tok;
 		int rc = 0;
 
 		if (copy_str(name, buf, sizeof(buf), val) < 0)

@@ -6,10 +6,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fex_port.h"
+
 #define FEX_DEFAULT_CONFIG	"/etc/fexpath/fexpath.ini"
 #define FEX_DEFAULT_CONTROL	"/run/fexpath/control.sock"
 #define FEX_DEFAULT_STATE	"/var/lib/fexpath/state.json"
-#define FEX_SPEC_MAX		512
 #define FEX_VF_PORTS_MAX	16	/* VFs for io_performance: high */
 
 enum fex_app_tag { FEX_APP_TAG_NONE, FEX_APP_TAG_VNTAG, FEX_APP_TAG_ETAG };
@@ -19,8 +20,8 @@ enum fex_app_tag { FEX_APP_TAG_NONE, FEX_APP_TAG_VNTAG, FEX_APP_TAG_ETAG };
  * are read later, by whoever owns them, through fex_config_file(). */
 struct fex_app_config {
 	char config_path[PATH_MAX];
-	char uplink[FEX_SPEC_MAX];
-	char vf_ports[FEX_VF_PORTS_MAX][FEX_SPEC_MAX];	/* free VFs, in order */
+	char uplink[FEX_PORT_SPEC_LEN];
+	char vf_ports[FEX_VF_PORTS_MAX][FEX_PORT_SPEC_LEN];	/* free VFs, in order */
 	unsigned int nb_vf_ports;
 	enum fex_app_tag tag;
 	char control[108];		/* sun_path size */

@@ -18,13 +18,13 @@
 #include "fex_config.h"
 #include "fex_port.h"
 
-static struct fex_dp dp;
+static struct fex_dp *dp;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+	fex_dp_stop(dp);
 }
 
 /* Statistics and --duration, on a control thread (never an lcore). */
@@ -40,15 +40,15 @@ timer_thread(void *arg)
 	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles();
 	uint64_t next = start + ta->stats_period * hz;
 
-	while (!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED)) {
+	while (!fex_dp_stopping(dp)) {
 		uint64_t now = rte_get_timer_cycles();
 
 		if (ta->duration != 0 && now - start >= ta->duration * hz) {
-			__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+			fex_dp_stop(dp);
 			break;
 		}
 		if (ta->stats_period != 0 && now >= next) {
-			fex_app_print_stats(&dp, stdout, ta->stats_period);
+			fex_app_print_stats(dp, stdout, ta->stats_period);
 			next += ta->stats_period * hz;
 		}
 		usleep(50 * 1000);
@@ -122,23 +122,12 @@ hugepages_usable(void)
 static json_t *
 mbuf_audit(void)
 {
-	uint64_t stranded = 0, in_use = 0, size = 0;
-	unsigned int i, j;
-	struct rte_mbuf *m;
+	uint64_t stranded, in_use, size;
 
 	fex_port_close_all();
-	for (i = 0; i < dp.nb_workers; i++)
-		for (j = 0; j < dp.nb_workers; j++)
-			while (dp.workers[i]->from[j] != NULL &&
-			       rte_ring_dequeue(dp.workers[i]->from[j], (void **)&m) == 0) {
-				rte_pktmbuf_free(m);
-				stranded++;
-			}
-	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
-		if (dp.pools[i] != NULL) {
-			in_use += rte_mempool_in_use_count(dp.pools[i]);
-			size += dp.pools[i]->size;
-		}
+	stranded = fex_dp_handoff_drain(dp);
+	in_use = fex_dp_mbufs_in_use(dp);
+	size = fex_dp_mbufs_total(dp);
 	return json_pack("{s:I, s:I, s:I}", "in_use_after_close", (json_int_t)in_use,
 			 "handoff_stranded", (json_int_t)stranded,
 			 "pool_size", (json_int_t)size);
@@ -246,20 +235,21 @@ main(int argc, char **argv)
 	dpc.uplink = cfg.uplink;
 	dpc.nb_mbufs = cfg.nb_mbufs;
 	dpc.idle_sleep_us = cfg.idle_sleep_us;
-	dpc.vf_ports = (const char (*)[512])cfg.vf_ports;
+	dpc.vf_ports = (const char (*)[FEX_PORT_SPEC_LEN])cfg.vf_ports;
 	dpc.nb_vf_ports = cfg.nb_vf_ports;
 	dpc.uplink_mtu = cfg.uplink_mtu;
-	if (fex_dp_init(&dp, &dpc, err, sizeof(err)) < 0)
+	dp = fex_dp_create(&dpc, err, sizeof(err));
+	if (dp == NULL)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 
-	fex_pdump_guard_init(dp.qsv);
+	fex_pdump_guard_init(fex_dp_qsv(dp));
 
 	memset(&cc, 0, sizeof(cc));
-	cc.db = dp.db;
+	cc.db = fex_dp_db(dp);
 	cc.path = cfg.control;
 	cc.group = cfg.control_group;
 	cc.state_path = cfg.no_state ? NULL : cfg.state;
-	fex_app_hooks(&dp, &cc.hooks);
+	fex_app_hooks(dp, &cc.hooks);
 	ctl = fex_ctl_create(&cc, err, sizeof(err));
 	if (ctl == NULL)
 		rte_exit(EXIT_FAILURE, "control: %s\n", err);
@@ -272,10 +262,10 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "config: %s\n", err);
 	if (fex_ctl_start(ctl, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "control socket: %s\n", err);
-	fex_app_telemetry_init(&dp);
+	fex_app_telemetry_init(dp);
 
 	printf("fexpath: uplink %s (port %u), tag %s, %u worker(s), control %s, state %s\n",
-	       cfg.uplink, dp.uplink, fex_tag_mode_name(mode), dp.nb_workers,
+	       cfg.uplink, fex_dp_uplink(dp), fex_tag_mode_name(mode), fex_dp_nb_workers(dp),
 	       cfg.control, cfg.no_state ? "(off)" : cfg.state);
 	fflush(stdout);
 
@@ -284,16 +274,16 @@ main(int argc, char **argv)
 	if (rte_ctrl_thread_create(&timer, "fex-timer", NULL, timer_thread, &ta) != 0)
 		rte_exit(EXIT_FAILURE, "cannot start the statistics thread\n");
 
-	fex_dp_run(&dp);	/* until SIGINT/SIGTERM or --duration */
+	fex_dp_run(dp);	/* until SIGINT/SIGTERM or --duration */
 
 	pthread_join(timer, NULL);
 	fex_ctl_stop(ctl);	/* state was saved at every change */
 	if (cfg.stats_period != 0)
-		fex_app_print_stats(&dp, stdout, cfg.stats_period);
+		fex_app_print_stats(dp, stdout, cfg.stats_period);
 	if (cfg.stats_json[0] != '\0')
 		write_stats_json(ctl, cfg.stats_json);	/* closes the ports */
 	fex_ctl_destroy(ctl);
-	fex_dp_fini(&dp);	/* ports flushed and closed: pcap files complete */
+	fex_dp_destroy(dp);	/* ports flushed and closed: pcap files complete */
 	rte_pdump_uninit();
 	printf("fexpath: stopped\n");
 	rte_eal_cleanup();

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fex_vif: port profiles, VIFs, VIF lists and the per-frame policy of
- * SPEC §3, published to the workers through RCU (rte_rcu_qsbr).
+ * fex_vif: port profiles, VIFs and VIF lists (SPEC §2), published to the
+ * workers through RCU (rte_rcu_qsbr).
  *
  * Threads
  *   - ONE writer: the control thread. Every function below marked
@@ -67,21 +67,7 @@
  * back to associated. A profile change of uplink_fail_action while the
  * uplink is down moves its VIFs accordingly.
  *
- * Per-frame policy (SPEC §3), in this order:
- *   egress (VM -> fabric): not associated or profile disabled ->
- *     drop_inactive; mac_forging deny and src != VIF MAC -> drop_mac_forged;
- *     untagged or priority-tagged (VID 0): native VLAN (none -> drop_vlan),
- *     untagged gets an 802.1Q tag inserted, priority-tagged gets its VID
- *     rewritten; tagged: VID must be allowed (drop_vlan); CoS (if set)
- *     replaces the PCP, E-PCP = the resulting PCP; policer (non-green ->
- *     drop_policer).
- *   ingress (fabric -> VM, tag already parsed and removed by the caller):
- *     not associated or profile disabled -> drop_inactive; tagged with
- *     the native VID -> strip the 802.1Q tag; tagged with another allowed
- *     VID -> keep; other VID -> drop_vlan; untagged -> accepted (as the
- *     native VLAN) only when a native VLAN is set, else drop_vlan;
- *     ingress policer if set (non-green -> drop_ingress_policer).
- *   The native VLAN is always allowed (implicitly part of `vlans`).
+ * The per-frame rules that read these tables live in lib/dp (fex_policy.h).
  */
 #ifndef FEX_VIF_H
 #define FEX_VIF_H
@@ -214,7 +200,7 @@ enum fex_vif_cnt {
 
 /** "rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drop_inactive",
  *  "drop_mac_forged", "drop_vlan", "drop_policer", "drop_ingress_policer",
- *  "drop_no_headroom", "drop_tx_full". */
+ *  "drop_no_headroom", "drop_tx_full", "drop_oversize". */
 extern const char *const fex_vif_counter_names[FEX_VIF_CNT_MAX];
 
 struct fex_vif_counters {
@@ -496,50 +482,7 @@ fex_vif_active(const struct fex_vif_table *t, const struct fex_vif_entry *v)
 	return v->state == FEX_VIF_ASSOCIATED && t->prof[v->profile]->enabled;
 }
 
-/** VIF list (NULL when absent or id out of range). */
-static inline const struct fex_viflist *
-fex_viflist_lookup(const struct fex_vif_table *t, uint16_t id)
-{
-	return likely(id <= FEX_VIFLIST_MAX) ? t->viflist[id] : NULL;
-}
-
-/* ---------------------------------------------------------------- */
-/* Per-frame policy (SPEC §3) on a parsed header                     */
-
-/** What the policy needs to know about a frame (parsed by the caller). */
-struct fex_pkt_hdr {
-	const struct rte_ether_addr *src;	/* source MAC */
-	uint32_t len;		/* bytes the policer counts (frame length) */
-	uint16_t vid;		/* 802.1Q VID when has_vlan */
-	uint8_t has_vlan;	/* the frame carries an 802.1Q tag */
-	uint8_t pcp;		/* its PCP (0 when untagged) */
-};
-
-/** What to do with a frame that passes. */
-struct fex_pkt_action {
-	uint16_t vid;		/* VID the frame carries after the action */
-	uint8_t pcp;		/* PCP of the 802.1Q tag after the action */
-	uint8_t epcp;		/* egress: E-PCP for an E-Tag (= pcp) */
-	uint8_t insert_vlan;	/* egress: push an 802.1Q tag (vid, pcp) */
-	uint8_t set_tci;	/* egress: rewrite the present tag to (vid, pcp) */
-	uint8_t strip_vlan;	/* ingress: remove the 802.1Q tag */
-	uint8_t pad;
-};
-
-/** Verdict: FEX_PASS or a drop reason whose value is its counter index. */
-enum fex_verdict {
-	FEX_PASS = 0,
-	FEX_DROP_INACTIVE = FEX_VIF_CNT_DROP_INACTIVE,
-	FEX_DROP_MAC_FORGED = FEX_VIF_CNT_DROP_MAC_FORGED,
-	FEX_DROP_VLAN = FEX_VIF_CNT_DROP_VLAN,
-	FEX_DROP_POLICER = FEX_VIF_CNT_DROP_POLICER,
-	FEX_DROP_INGRESS_POLICER = FEX_VIF_CNT_DROP_INGRESS_POLICER,
-	/* not a VIF counter: the caller counts it per uplink
-	 * (drop_unknown_vif) */
-	FEX_DROP_UNKNOWN_VIF = FEX_VIF_CNT_MAX,
-};
-
-/* a may point into a frame at any offset (an odd data_off): memcpy loads,
+/* Two MACs equal? a may point into a frame at any offset (an odd data_off): memcpy loads,
  * the same two instructions on x86, no misaligned access in C terms. */
 static inline bool
 fex_mac_eq(const struct rte_ether_addr *a, const struct rte_ether_addr *b)
@@ -554,276 +497,11 @@ fex_mac_eq(const struct rte_ether_addr *a, const struct rte_ether_addr *b)
 	return ((x0 ^ y0) | (uint32_t)(x1 ^ y1)) == 0;
 }
 
-/* Egress policy of one frame of an active VIF, profile fields hoisted by
- * the caller (one load per burst, not per frame). Not for direct use. */
-static __rte_always_inline enum fex_verdict
-egress_one(const struct rte_ether_addr *vmac, const uint64_t *vlans,
-	   uint16_t native, int cos, bool mac_deny,
-	   const struct fex_meter_profile *mp, struct fex_meter *m,
-	   uint64_t now, const struct fex_pkt_hdr *h, struct fex_pkt_action *a)
+/** VIF list (NULL when absent or id out of range). */
+static inline const struct fex_viflist *
+fex_viflist_lookup(const struct fex_vif_table *t, uint16_t id)
 {
-	uint16_t vid = h->vid;
-	uint8_t pcp = h->has_vlan ? h->pcp : 0;
-	uint8_t out;
-
-	if (mac_deny && unlikely(!fex_mac_eq(h->src, vmac)))
-		return FEX_DROP_MAC_FORGED;
-	if (!h->has_vlan || vid == 0) {		/* untagged, priority-tagged */
-		if (unlikely(native == 0))
-			return FEX_DROP_VLAN;
-		vid = native;
-	} else if (unlikely(!fex_vlan_test(vlans, vid))) {
-		return FEX_DROP_VLAN;
-	}
-	out = cos >= 0 ? (uint8_t)cos : pcp;
-	a->vid = vid;
-	a->pcp = out;
-	a->epcp = out;
-	a->insert_vlan = !h->has_vlan;
-	a->set_tci = h->has_vlan & ((vid != h->vid) | (out != pcp));
-	a->strip_vlan = 0;
-	a->pad = 0;
-	if (mp != NULL &&
-	    unlikely(fex_meter_check(m, mp, now, h->len) != RTE_COLOR_GREEN))
-		return FEX_DROP_POLICER;
-	return FEX_PASS;
-}
-
-/**
- * Egress policy of one frame from VIF entry v (profile p, meter m of the
- * VIF's slot, time now in the db's hz). Fills *a when FEX_PASS.
- * Thread safety: the VIF's owner worker (writes *m).
- */
-static inline enum fex_verdict
-fex_vif_egress_check(const struct fex_vif_entry *v,
-		     const struct fex_profile_rt *p, struct fex_meter *m,
-		     uint64_t now, const struct fex_pkt_hdr *h,
-		     struct fex_pkt_action *a)
-{
-	if (unlikely(v->state != FEX_VIF_ASSOCIATED || !p->enabled))
-		return FEX_DROP_INACTIVE;
-	return egress_one(&v->mac, p->vlans, p->native_vlan, p->cos, p->mac_deny,
-			  fex_meter_profile_on(&p->meter) ? &p->meter : NULL,
-			  m, now, h, a);
-}
-
-/**
- * Ingress policy of one frame to VIF entry v (tag already parsed).
- * Fills *a when FEX_PASS (vid/pcp as received, strip_vlan).
- * Thread safety: the VIF's owner worker (writes *m).
- */
-static inline enum fex_verdict
-fex_vif_ingress_check(const struct fex_vif_entry *v,
-		      const struct fex_profile_rt *p, struct fex_meter *m,
-		      uint64_t now, const struct fex_pkt_hdr *h,
-		      struct fex_pkt_action *a)
-{
-	if (unlikely(v->state != FEX_VIF_ASSOCIATED || !p->enabled))
-		return FEX_DROP_INACTIVE;
-	a->insert_vlan = 0;
-	a->set_tci = 0;
-	a->pad = 0;
-	a->pcp = h->pcp;
-	a->epcp = h->pcp;
-	if (h->has_vlan && h->vid != 0) {
-		if (unlikely(!fex_vlan_test(p->vlans, h->vid)))
-			return FEX_DROP_VLAN;
-		a->strip_vlan = h->vid == p->native_vlan;
-		a->vid = h->vid;
-	} else {	/* untagged or priority-tagged: the native VLAN */
-		if (unlikely(p->native_vlan == 0))
-			return FEX_DROP_VLAN;
-		a->strip_vlan = h->has_vlan;
-		a->vid = p->native_vlan;
-	}
-	if (fex_meter_profile_on(&p->ingress_meter) &&
-	    unlikely(fex_meter_check(m, &p->ingress_meter, now, h->len) !=
-		     RTE_COLOR_GREEN))
-		return FEX_DROP_INGRESS_POLICER;
-	return FEX_PASS;
-}
-
-/**
- * Egress policy over a burst of n frames that all arrived on ethdev port
- * `port` (one VIF lookup per burst). Uses the reader's snapshot r->t.
- * verdict[i] and act[i] per frame; counts rx_packets/rx_bytes for every
- * frame and the drop counter of every dropped one in the reader's
- * counters (for a port with no VIF nothing is counted here: *vif_out = 0
- * and every verdict is FEX_DROP_INACTIVE; the caller counts per port).
- * Returns the number of FEX_PASS frames; *vif_out = the source VIF (svif).
- * Thread safety: the owner worker of `port`, between snapshot and
- * quiescent.
- */
-static inline uint16_t
-fex_vif_egress_burst(struct fex_vif_reader *r, uint16_t port, uint64_t now,
-		     const struct fex_pkt_hdr *h, struct fex_pkt_action *act,
-		     uint8_t *verdict, uint16_t n, uint16_t *vif_out)
-{
-	const struct fex_vif_table *t = r->t;
-	const uint16_t id = fex_vif_of_port(t, port);
-	const struct fex_vif_entry *v = &t->vif[id];
-	const struct fex_profile_rt *p = t->prof[v->profile];
-	const struct fex_meter_profile *mp =
-		fex_meter_profile_on(&p->meter) ? &p->meter : NULL;
-	const struct rte_ether_addr vmac = v->mac;
-	const uint16_t native = p->native_vlan;
-	const int cos = p->cos;
-	const bool mac_deny = p->mac_deny;
-	struct fex_meter *m = &t->rt[id].egress;
-	struct fex_vif_counters *c = &r->cnt[id];
-	uint64_t bytes = 0, drops[FEX_VIF_CNT_MAX];
-	uint16_t i, pass = 0;
-	unsigned int k;
-
-	*vif_out = id;
-	for (i = 0; i < n; i++)
-		bytes += h[i].len;
-	if (unlikely(v->state != FEX_VIF_ASSOCIATED || !p->enabled)) {
-		for (i = 0; i < n; i++)
-			verdict[i] = FEX_DROP_INACTIVE;
-		if (id != 0) {
-			fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
-			fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
-			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_INACTIVE, n);
-		}
-		return 0;
-	}
-	memset(drops, 0, sizeof(drops));
-	for (i = 0; i < n; i++) {
-		enum fex_verdict vd = egress_one(&vmac, p->vlans, native, cos,
-						 mac_deny, mp, m, now, &h[i], &act[i]);
-
-		verdict[i] = (uint8_t)vd;
-		if (likely(vd == FEX_PASS))
-			pass++;
-		else
-			drops[vd]++;
-	}
-	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
-	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
-	if (unlikely(pass != n))
-		for (k = FEX_VIF_CNT_DROP_INACTIVE; k <= FEX_VIF_CNT_DROP_POLICER; k++)
-			if (drops[k] != 0)
-				fex_vif_cnt_add(c, (enum fex_vif_cnt)k, drops[k]);
-	return pass;
-}
-
-/**
- * The egress action every untagged frame of a burst from one port shares
- * (fex_vif_egress_plan()): the native VLAN and the CoS as its PCP (0 when
- * cos is absent), to be inserted as an 802.1Q tag.
- */
-struct fex_vif_egress_plan {
-	const struct fex_vif_entry *v;
-	const struct fex_profile_rt *p;
-	uint16_t vif;		/* svif */
-	uint16_t vid;		/* native VLAN */
-	uint8_t pcp;		/* 802.1Q PCP and E-PCP */
-	uint8_t mac_deny;	/* frames must carry v->mac as source */
-};
-
-/**
- * Burst-wide egress policy, first half: true when the VIF of `port` is
- * active and its profile has a native VLAN, *pl then holding what every
- * untagged frame of the burst gets (the rules of fex_vif_egress_check(),
- * decided once). false: use fex_vif_egress_burst(). Counts nothing.
- * Thread safety: the owner worker of `port`, between snapshot and
- * quiescent.
- */
-static inline bool
-fex_vif_egress_plan(const struct fex_vif_reader *r, uint16_t port,
-		    struct fex_vif_egress_plan *pl)
-{
-	const struct fex_vif_table *t = r->t;
-	const uint16_t id = fex_vif_of_port(t, port);
-	const struct fex_vif_entry *v = &t->vif[id];
-	const struct fex_profile_rt *p = t->prof[v->profile];
-
-	if (unlikely(id == 0 || v->state != FEX_VIF_ASSOCIATED || !p->enabled ||
-		     p->native_vlan == 0))
-		return false;
-	pl->v = v;
-	pl->p = p;
-	pl->vif = id;
-	pl->vid = p->native_vlan;
-	pl->pcp = p->cos >= 0 ? (uint8_t)p->cos : 0;
-	pl->mac_deny = p->mac_deny;
-	return true;
-}
-
-/**
- * Burst-wide egress policy, second half: the caller checked that all n
- * frames (`bytes` in all) are untagged and, with pl->mac_deny, come from
- * pl->v->mac. The policer takes the whole burst at once: since every frame
- * of a burst is checked at the same `now`, that is the per-frame verdict
- * of each frame whenever the bucket holds the burst. true: every frame
- * passes, rx_packets/rx_bytes counted. false (bucket short): nothing
- * counted and the bucket only refilled, so fex_vif_egress_burst() on the
- * same burst gives exactly the per-frame verdicts.
- * Thread safety: as fex_vif_egress_plan().
- */
-static inline bool
-fex_vif_egress_commit(const struct fex_vif_reader *r,
-		      const struct fex_vif_egress_plan *pl, uint64_t now,
-		      uint16_t n, uint64_t bytes)
-{
-	const struct fex_vif_table *t = r->t;
-	struct fex_vif_counters *c = &r->cnt[pl->vif];
-
-	if (fex_meter_profile_on(&pl->p->meter) &&
-	    (bytes > UINT32_MAX ||
-	     fex_meter_check(&t->rt[pl->vif].egress, &pl->p->meter, now,
-			     (uint32_t)bytes) != RTE_COLOR_GREEN))
-		return false;
-	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
-	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
-	return true;
-}
-
-/**
- * Ingress policy of one frame for VIF `vif` (dvif or a VIF-list member)
- * with the reader's snapshot r->t: FEX_DROP_UNKNOWN_VIF (not counted
- * here) when no VIF has that id, else the verdict of
- * fex_vif_ingress_check(), a drop being counted on the VIF. tx_packets /
- * tx_bytes are counted by the caller once the frame is sent
- * (fex_vif_count_tx()). Thread safety: the owner worker of the VIF's
- * port, between snapshot and quiescent.
- */
-static inline enum fex_verdict
-fex_vif_ingress(struct fex_vif_reader *r, uint16_t vif, uint64_t now,
-		const struct fex_pkt_hdr *h, struct fex_pkt_action *a)
-{
-	const struct fex_vif_table *t = r->t;
-	const struct fex_vif_entry *v = fex_vif_entry(t, vif);
-	enum fex_verdict vd;
-
-	if (unlikely(v->state == FEX_VIF_NONE || vif == 0))
-		return FEX_DROP_UNKNOWN_VIF;
-	vd = fex_vif_ingress_check(v, t->prof[v->profile], &t->rt[vif].ingress,
-				   now, h, a);
-	if (unlikely(vd != FEX_PASS))
-		fex_vif_cnt_add(&r->cnt[vif], (enum fex_vif_cnt)vd, 1);
-	return vd;
-}
-
-/** Count frames sent to (tx) a VIF's port, or any caller-side counter
- *  (drop_no_headroom, drop_tx_full) of VIF `vif` (1..4095).
- *  Thread safety: the reader's own thread. */
-static inline void
-fex_vif_count(struct fex_vif_reader *r, uint16_t vif, enum fex_vif_cnt i,
-	      uint64_t n)
-{
-	fex_vif_cnt_add(&r->cnt[vif & (FEX_VIF_SLOTS - 1)], i, n);
-}
-
-static inline void
-fex_vif_count_tx(struct fex_vif_reader *r, uint16_t vif, uint64_t pkts,
-		 uint64_t bytes)
-{
-	struct fex_vif_counters *c = &r->cnt[vif & (FEX_VIF_SLOTS - 1)];
-
-	fex_vif_cnt_add(c, FEX_VIF_CNT_TX_PACKETS, pkts);
-	fex_vif_cnt_add(c, FEX_VIF_CNT_TX_BYTES, bytes);
+	return likely(id <= FEX_VIFLIST_MAX) ? t->viflist[id] : NULL;
 }
 
 #endif

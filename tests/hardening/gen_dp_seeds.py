@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-# Writes the seed corpus of app/fexpath/fuzz_dp.c (input format described
+# Writes the seed corpus of lib/dp/fuzz_dp.c (input format described
 # there): normal and malformed bursts in both directions and tag formats.
-#   tests/hardening/gen_dp_seeds.py app/fexpath/fuzz_corpus_dp
+#   tests/hardening/gen_dp_seeds.py lib/dp/fuzz_corpus
 import os
 import struct
 import sys

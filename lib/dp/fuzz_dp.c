@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target of the data path: the worker's fabric -> VM and VM ->
- * fabric burst stages (fex_worker_ingress / fex_worker_egress, the code the
- * lcore loop runs) on arbitrary frames, with a real dataplane: fex_dp_init
+ * libFuzzer target of the data path: the fabric -> VM and VM -> fabric
+ * stages (fex_dp_ingress + fex_dp_ingress_flush, fex_dp_egress: the code
+ * the lcore loop runs) on arbitrary frames, with a real dataplane: fex_dp_create
  * with a ring uplink, vNIC ring ports attached as in production, a VIF
  * database with profiles, VIFs in every state and VIF lists. The harness
  * holds the far end of every vNIC ring, so delivered frames come back to it.
@@ -36,7 +36,9 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "fex_dp.h"
+#include "dp_priv.h"
+#include "egress.h"
+#include "ingress.h"
 #include "fex_port.h"
 
 #define NB_VNIC		6
@@ -46,7 +48,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct fex_dp dp;
+static struct fex_dp *dp;
 static struct fex_worker *w;
 static uint16_t vnic[NB_VNIC];	/* dataplane side */
 static uint16_t peer[NB_VNIC];	/* the "VM" side of the same ring */
@@ -93,7 +95,7 @@ profile(const char *name, const uint16_t *vlans, unsigned int nv, uint16_t nativ
 	p.uplink_fail_action = warning ? FEX_UPLINK_FAIL_WARNING :
 		FEX_UPLINK_FAIL_LINK_DOWN;
 	p.enabled = enabled;
-	if (fex_profile_set(dp.db, NULL, &p, err, sizeof(err)) < 0)
+	if (fex_profile_set(dp->db, NULL, &p, err, sizeof(err)) < 0)
 		die("profile.set", err);
 }
 
@@ -108,8 +110,8 @@ vif(uint16_t id, uint16_t port, const char *spec, const char *prof, bool pre)
 	char err[256];
 	int rc;
 
-	rc = pre ? fex_vif_preassociate(dp.db, &a, err, sizeof(err)) :
-		fex_vif_associate(dp.db, &a, err, sizeof(err));
+	rc = pre ? fex_vif_preassociate(dp->db, &a, err, sizeof(err)) :
+		fex_vif_associate(dp->db, &a, err, sizeof(err));
 	if (rc < 0)
 		die("vif.associate", err);
 }
@@ -138,13 +140,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	__lsan_disable();
 	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
 		die("EAL", rte_strerror(rte_errno));
-	if (fex_dp_init(&dp, &conf, err, sizeof(err)) < 0)
-		die("fex_dp_init", err);
-	w = dp.workers[0];
-	pc.pool = dp.pool;
+	dp = fex_dp_create(&conf, err, sizeof(err));
+	if (dp == NULL)
+		die("fex_dp_create", err);
+	w = dp->workers[0];
+	pc.pool = dp->pool;
 	for (i = 0; i < NB_VNIC; i++) {
 		snprintf(spec, sizeof(spec), "ring:fz_vm%u", i);
-		if (fex_dp_port_attach(&dp, spec, &vnic[i], err, sizeof(err)) < 0)
+		if (fex_dp_port_attach(dp, spec, &vnic[i], err, sizeof(err)) < 0)
 			die("attach", err);
 		if (fex_port_open(spec, &pc, &peer[i], err, sizeof(err)) < 0)
 			die("peer", err);
@@ -161,11 +164,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		snprintf(spec, sizeof(spec), "ring:fz_vm%u", i);
 		vif(vnic_vif[i], vnic[i], spec, prof[i], vnic_vif[i] == 5);
 	}
-	if (fex_viflist_set(dp.db, 100, list_all, RTE_DIM(list_all), err, sizeof(err)) < 0 ||
-	    fex_viflist_set(dp.db, 101, list_one, RTE_DIM(list_one), err, sizeof(err)) < 0)
+	if (fex_viflist_set(dp->db, 100, list_all, RTE_DIM(list_all), err, sizeof(err)) < 0 ||
+	    fex_viflist_set(dp->db, 101, list_one, RTE_DIM(list_one), err, sizeof(err)) < 0)
 		die("viflist.set", err);
 	/* Tables are set: from now on this thread is worker 0. */
-	if (fex_vif_reader_init(dp.db, 0, &w->rd) < 0)
+	if (fex_vif_reader_init(dp->db, 0, &w->rd) < 0)
 		die("reader", "cannot register");
 	__lsan_enable();
 	return 0;
@@ -181,7 +184,7 @@ frame(const uint8_t *d, size_t len, int headroom, size_t seg)
 
 	seg = RTE_MAX(seg, (len + SEGS_MAX - 1) / SEGS_MAX);
 	do {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(dp->pool);
 		size_t room, take;
 
 		if (m == NULL)
@@ -218,9 +221,9 @@ tally_take(struct tally *t)
 {
 	unsigned int i;
 
-	fex_dp_stats_sum(&dp, &t->dp);
+	fex_dp_stats_sum(dp, &t->dp);
 	for (i = 1; i <= 5; i++)
-		fex_vif_stats(dp.db, (uint16_t)i, t->vif[i]);
+		fex_vif_stats(dp->db, (uint16_t)i, t->vif[i]);
 }
 
 static uint64_t
@@ -248,7 +251,7 @@ uplink_set(bool down)
 		return;
 	/* The writer waits for readers: step out of the reader role. */
 	fex_vif_reader_offline(&w->rd);
-	if (fex_vif_uplink_set(dp.db, !down) < 0)
+	if (fex_vif_uplink_set(dp->db, !down) < 0)
 		die("uplink", "fex_vif_uplink_set failed");
 	fex_vif_reader_online(&w->rd);
 	uplink_down = down;
@@ -260,14 +263,15 @@ run_egress(unsigned int idx, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t svif, out, i;
 	uint64_t drops;
 
-	out = fex_worker_egress(w, clock_now, vnic[idx], pkts, n, &svif);
+	out = fex_dp_egress(w, clock_now, vnic[idx], pkts, n);
+	svif = w->eg_svif;
 	check(svif == vnic_vif[idx], "egress: source VIF is the port's VIF");
 	for (i = 0; i < out; i++) {
 		struct fex_tag_info ti;
 
 		check(rte_mbuf_check(pkts[i], 1, NULL) == 0, "egress: sound mbuf");
-		if (dp.mode != FEX_TAG_NONE) {
-			check(fex_tag_parse(pkts[i], dp.mode, FEX_TAG_DIR_UP, &ti) == 0,
+		if (dp->mode != FEX_TAG_NONE) {
+			check(fex_tag_parse(pkts[i], dp->mode, FEX_TAG_DIR_UP, &ti) == 0,
 			      "egress: frame carries an upstream tag");
 			check(ti.svif == svif, "egress: tag names the source VIF");
 		}
@@ -289,10 +293,11 @@ run_ingress(struct rte_mbuf **pkts, uint16_t n)
 	for (i = 0; i < n; i++) {
 		struct fex_tag_info ti;
 
-		if (fex_tag_parse(pkts[i], dp.mode, FEX_TAG_DIR_DOWN, &ti) == 0 && ti.ptr)
+		if (fex_tag_parse(pkts[i], dp->mode, FEX_TAG_DIR_DOWN, &ti) == 0 && ti.ptr)
 			floods++;
 	}
-	fex_worker_ingress(w, clock_now, pkts, n);
+	fex_dp_ingress(w, clock_now, pkts, n);
+	fex_dp_ingress_flush(w);
 	for (i = 0; i < NB_VNIC; i++) {
 		while ((r = rte_eth_rx_burst(peer[i], 0, got, RTE_DIM(got))) > 0) {
 			for (k = 0; k < r; k++)
@@ -335,7 +340,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4)
 		return 0;
-	dp.mode = modes[data[0] & 3];
+	dp->mode = modes[data[0] & 3];
 	idx = ((data[0] >> 3) & 7) % NB_VNIC;
 	headroom = (data[1] & 0x80) ? (data[1] & 0x7f) : -1;
 	seg = (data[0] & 0x40) ? (size_t)data[2] + 1 : SIZE_MAX;
@@ -360,6 +365,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		run_ingress(pkts, n);
 	fex_vif_reader_quiescent(&w->rd);
-	check(rte_mempool_in_use_count(dp.pool) == 0, "no mbuf leaked");
+	check(rte_mempool_in_use_count(dp->pool) == 0, "no mbuf leaked");
 	return 0;
 }

@@ -12,29 +12,15 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "fex_dp.h"
+#include "dp_priv.h"
 #include "fex_port.h"
 
 RTE_LOG_REGISTER(fex_logtype_dp, fex.dp, INFO);
-#define DP_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, fex_logtype_dp, "dp: " fmt "\n", ##__VA_ARGS__)
 
 const char *const fex_dp_cnt_names[FEX_DP_CNT_MAX] = {
-	[FEX_DP_UPLINK_RX_PACKETS] = "rx_packets",
-	[FEX_DP_UPLINK_RX_BYTES] = "rx_bytes",
-	[FEX_DP_UPLINK_TX_PACKETS] = "tx_packets",
-	[FEX_DP_UPLINK_TX_BYTES] = "tx_bytes",
-	[FEX_DP_DROP_UNKNOWN_VIF] = "drop_unknown_vif",
-	[FEX_DP_DROP_MALFORMED] = "drop_malformed",
-	[FEX_DP_DROP_DIRECTION] = "drop_direction",
-	[FEX_DP_DROP_UPLINK_TX_FULL] = "drop_tx_full",
-	[FEX_DP_DROP_NO_VIF] = "drop_no_vif",
-	[FEX_DP_DROP_RUNT] = "drop_runt",
-	[FEX_DP_DROP_HANDOFF_FULL] = "drop_handoff_full",
-	[FEX_DP_DROP_STALE] = "drop_stale",
-	[FEX_DP_DROP_NO_MBUF] = "drop_no_mbuf",
-	[FEX_DP_FLOOD_COPIES] = "flood_copies",
-	[FEX_DP_HANDOFFS] = "handoffs",
+#define FEX_DP_CNT_NAME(id, name) [FEX_DP_ ## id] = name,
+	FEX_DP_COUNTERS(FEX_DP_CNT_NAME)
+#undef FEX_DP_CNT_NAME
 };
 
 static struct fex_poll_list *
@@ -177,16 +163,15 @@ uplink_mtu_setup(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	return 0;
 }
 
-int
-fex_dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
-	    size_t errlen)
+static int
+dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
+	size_t errlen)
 {
 	struct fex_port_conf pc;
 	struct fex_port_info info;
 	unsigned int i;
 	int rc;
 
-	memset(dp, 0, sizeof(*dp));
 	memset(dp->owner, -1, sizeof(dp->owner));
 	memset(dp->peer, 0xff, sizeof(dp->peer));
 	dp->vf_ports = conf->vf_ports;
@@ -254,15 +239,19 @@ fex_dp_run(struct fex_dp *dp)
 }
 
 void
-fex_dp_fini(struct fex_dp *dp)
+fex_dp_destroy(struct fex_dp *dp)
 {
 	unsigned int i, j;
 
+	if (dp == NULL)
+		return;
 	fex_port_close_all();
-	for (i = 0; i < dp->nb_workers; i++) {
+	for (i = 0; i < FEX_WORKERS_MAX; i++) {
 		struct fex_worker *w = dp->workers[i];
 
-		for (j = 0; j < dp->nb_workers; j++)
+		if (w == NULL)
+			continue;
+		for (j = 0; j < FEX_WORKERS_MAX; j++)
 			rte_ring_free(w->from[j]);
 		rte_free(w->plist);
 		rte_free(w);
@@ -270,7 +259,128 @@ fex_dp_fini(struct fex_dp *dp)
 	fex_vif_db_free(dp->db);
 	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
 		rte_mempool_free(dp->pools[i]);
-	memset(dp, 0, sizeof(*dp));
+	rte_free(dp);
+}
+
+struct fex_dp *
+fex_dp_create(const struct fex_dp_conf *conf, char *err, size_t errlen)
+{
+	struct fex_dp *dp = rte_zmalloc("fex_dp", sizeof(*dp), RTE_CACHE_LINE_SIZE);
+	int rc;
+
+	if (dp == NULL) {
+		snprintf(err, errlen, "out of memory for the dataplane");
+		return NULL;
+	}
+	rc = dp_init(dp, conf, err, errlen);
+	if (rc < 0) {
+		fex_dp_destroy(dp);
+		rte_errno = -rc;
+		return NULL;
+	}
+	return dp;
+}
+
+void
+fex_dp_stop(struct fex_dp *dp)
+{
+	__atomic_store_n(&dp->stop, true, __ATOMIC_RELAXED);
+}
+
+bool
+fex_dp_stopping(const struct fex_dp *dp)
+{
+	return __atomic_load_n(&dp->stop, __ATOMIC_RELAXED);
+}
+
+struct fex_vif_db *
+fex_dp_db(const struct fex_dp *dp)
+{
+	return dp->db;
+}
+
+struct rte_rcu_qsbr *
+fex_dp_qsv(const struct fex_dp *dp)
+{
+	return dp->qsv;
+}
+
+uint16_t
+fex_dp_uplink(const struct fex_dp *dp)
+{
+	return dp->uplink;
+}
+
+enum fex_tag_mode
+fex_dp_mode(const struct fex_dp *dp)
+{
+	return dp->mode;
+}
+
+unsigned int
+fex_dp_nb_workers(const struct fex_dp *dp)
+{
+	return dp->nb_workers;
+}
+
+uint64_t
+fex_dp_hz(const struct fex_dp *dp)
+{
+	return dp->hz;
+}
+
+int
+fex_dp_port_worker(const struct fex_dp *dp, uint16_t port)
+{
+	return port < RTE_MAX_ETHPORTS ?
+		__atomic_load_n(&dp->owner[port], __ATOMIC_ACQUIRE) : -1;
+}
+
+bool
+fex_dp_port_is_vf(const struct fex_dp *dp, uint16_t port)
+{
+	return port < RTE_MAX_ETHPORTS && dp->is_vf[port];
+}
+
+uint64_t
+fex_dp_mbufs_in_use(const struct fex_dp *dp)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (dp->pools[i] != NULL)
+			n += rte_mempool_in_use_count(dp->pools[i]);
+	return n;
+}
+
+uint64_t
+fex_dp_mbufs_total(const struct fex_dp *dp)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (dp->pools[i] != NULL)
+			n += dp->pools[i]->size;
+	return n;
+}
+
+uint64_t
+fex_dp_handoff_drain(struct fex_dp *dp)
+{
+	uint64_t n = 0;
+	unsigned int i, j;
+	struct rte_mbuf *m;
+
+	for (i = 0; i < dp->nb_workers; i++)
+		for (j = 0; j < dp->nb_workers; j++)
+			while (dp->workers[i]->from[j] != NULL &&
+			       rte_ring_dequeue(dp->workers[i]->from[j], (void **)&m) == 0) {
+				rte_pktmbuf_free(m);
+				n++;
+			}
+	return n;
 }
 
 /* Publish a worker's new poll list and free the old one after a grace
@@ -401,20 +511,41 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 }
 
 void
+fex_dp_worker_stats(const struct fex_dp *dp, unsigned int i,
+		    struct fex_dp_stats *out, unsigned int *lcore)
+{
+	const struct fex_dp_stats *s = &dp->workers[i]->st;
+	unsigned int k;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < FEX_DP_CNT_MAX; k++)
+		out->c[k] = __atomic_load_n(&s->c[k], __ATOMIC_RELAXED);
+	for (k = 0; k < FEX_TAG_ERR_MAX; k++)
+		out->tag_err[k] = __atomic_load_n(&s->tag_err[k], __ATOMIC_RELAXED);
+	out->busy_tsc = __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
+	out->busy_packets = __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
+	out->iterations = __atomic_load_n(&s->iterations, __ATOMIC_RELAXED);
+	out->table_gen = __atomic_load_n(&s->table_gen, __ATOMIC_ACQUIRE);
+	out->table_gen_tsc = __atomic_load_n(&s->table_gen_tsc, __ATOMIC_RELAXED);
+	if (lcore != NULL)
+		*lcore = dp->workers[i]->lcore;
+}
+
+void
 fex_dp_stats_sum(const struct fex_dp *dp, struct fex_dp_stats *out)
 {
+	struct fex_dp_stats s;
 	unsigned int i, k;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < dp->nb_workers; i++) {
-		const struct fex_dp_stats *s = &dp->workers[i]->st;
-
+		fex_dp_worker_stats(dp, i, &s, NULL);
 		for (k = 0; k < FEX_DP_CNT_MAX; k++)
-			out->c[k] += __atomic_load_n(&s->c[k], __ATOMIC_RELAXED);
+			out->c[k] += s.c[k];
 		for (k = 0; k < FEX_TAG_ERR_MAX; k++)
-			out->tag_err[k] += __atomic_load_n(&s->tag_err[k], __ATOMIC_RELAXED);
-		out->busy_tsc += __atomic_load_n(&s->busy_tsc, __ATOMIC_RELAXED);
-		out->busy_packets += __atomic_load_n(&s->busy_packets, __ATOMIC_RELAXED);
-		out->iterations += __atomic_load_n(&s->iterations, __ATOMIC_RELAXED);
+			out->tag_err[k] += s.tag_err[k];
+		out->busy_tsc += s.busy_tsc;
+		out->busy_packets += s.busy_packets;
+		out->iterations += s.iterations;
 	}
 }

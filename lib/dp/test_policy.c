@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The per-frame rules of SPEC §3 (fex_policy.h), called directly on
+ * parsed headers: the functions egress.c and ingress.c run. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+#include "fex_policy.h"
+#include "fex_test.h"
+
+#define HZ 1000000000ULL
+#define UUID1 "4f2e9d2a-8b1c-4c55-9a0e-0123456789ab"
+
+static struct fex_vif_db *db;
+static char err[256];
+
+static const struct rte_ether_addr mac1 = {{ 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 }};
+static const struct rte_ether_addr mac2 = {{ 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 }};
+
+static struct fex_profile
+prof(const char *name)
+{
+	struct fex_profile p;
+
+	fex_profile_defaults(&p);
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	return p;
+}
+
+static struct fex_vif_assoc
+assoc(uint16_t vif, uint16_t port, const struct rte_ether_addr *mac,
+      const char *uuid, const char *profile)
+{
+	struct fex_vif_assoc a = {
+		.vif = vif, .port_id = port, .port_spec = "ring:test",
+		.mac = *mac, .instance_uuid = uuid, .profile = profile,
+	};
+
+	return a;
+}
+
+static int
+clean_vif(const struct fex_vif_info *v, void *arg)
+{
+	RTE_SET_USED(arg);
+	return fex_vif_disassociate(db, v->vif, NULL, 0);
+}
+
+static int
+clean_profile(const struct fex_profile *p, unsigned int n, void *arg)
+{
+	RTE_SET_USED(n);
+	RTE_SET_USED(arg);
+	return fex_profile_delete(db, NULL, p->name, NULL, 0);
+}
+
+/* Every test starts from nothing. */
+static int
+clean(void)
+{
+	fex_vif_uplink_set(db, true);
+	while (fex_vif_foreach(db, clean_vif, NULL) != 0)
+		;
+	while (fex_profile_foreach(db, clean_profile, NULL) != 0)
+		;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-frame policy                                                    */
+
+struct pol {
+	struct fex_vif_reader r;
+	const struct fex_vif_entry *v;
+	const struct fex_profile_rt *p;
+	struct fex_meter *m;
+};
+
+/* Set profile "pol" to *p, VIF 7 on port 3 with MAC mac1, and look
+ * them up through a reader snapshot. */
+static void
+pol_setup(struct pol *x, const struct fex_profile *p, bool assoc_it)
+{
+	struct fex_vif_assoc a = assoc(7, 3, &mac1, UUID1, "pol");
+
+	CU_ASSERT_EQUAL_FATAL(fex_profile_set(db, NULL, p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(assoc_it ? fex_vif_associate(db, &a, err, sizeof(err)) :
+			      fex_vif_preassociate(db, &a, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_vif_reader_init(db, 0, &x->r), 0);
+	fex_vif_reader_snapshot(&x->r);
+	CU_ASSERT_EQUAL_FATAL(fex_vif_of_port(x->r.t, 3), 7);
+	x->v = fex_vif_entry(x->r.t, 7);
+	x->p = fex_vif_profile(x->r.t, x->v);
+	x->m = &x->r.t->rt[7].egress;
+}
+
+static void
+pol_done(struct pol *x)
+{
+	fex_vif_reader_quiescent(&x->r);
+	fex_vif_reader_fini(&x->r);
+	clean();
+}
+
+static enum fex_verdict
+eg(struct pol *x, const struct rte_ether_addr *src, bool tagged, uint16_t vid,
+   uint8_t pcp, struct fex_pkt_action *a)
+{
+	struct fex_pkt_hdr h = { .src = src, .len = 100, .vid = vid,
+				 .has_vlan = tagged, .pcp = pcp };
+
+	memset(a, 0xee, sizeof(*a));
+	return fex_policy_egress(x->v, x->p, x->m, 0, &h, a);
+}
+
+static enum fex_verdict
+ig(struct pol *x, bool tagged, uint16_t vid, struct fex_pkt_action *a)
+{
+	struct fex_pkt_hdr h = { .src = &mac2, .len = 100, .vid = vid,
+				 .has_vlan = tagged, .pcp = 3 };
+
+	memset(a, 0xee, sizeof(*a));
+	return fex_policy_ingress(x->v, x->p, &x->r.t->rt[7].ingress, 0, &h, a);
+}
+
+static void
+test_policy_inactive(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.native_vlan = 10;
+	pol_setup(&x, &p, false);		/* preassociated */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_DROP_INACTIVE);
+	CU_ASSERT_EQUAL(ig(&x, true, 10, &a), FEX_DROP_INACTIVE);
+	pol_done(&x);
+
+	p.enabled = false;
+	pol_setup(&x, &p, true);		/* associated, disabled */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 0, &a), FEX_DROP_INACTIVE);
+	CU_ASSERT_EQUAL(ig(&x, true, 10, &a), FEX_DROP_INACTIVE);
+	CU_ASSERT_FALSE(fex_vif_active(x.r.t, x.v));
+	pol_done(&x);
+
+	/* uplink down + link-down profile: down = inactive */
+	p.enabled = true;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_TRUE(fex_vif_active(x.r.t, x.v));
+	fex_vif_reader_offline(&x.r);	/* the writer must not wait for us */
+	fex_vif_uplink_set(db, false);
+	fex_vif_reader_online(&x.r);
+	fex_vif_reader_snapshot(&x.r);
+	x.v = fex_vif_entry(x.r.t, 7);
+	CU_ASSERT_EQUAL(x.v->state, FEX_VIF_DOWN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 0, &a), FEX_DROP_INACTIVE);
+	pol_done(&x);
+}
+
+static void
+test_policy_mac_forging(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	pol_setup(&x, &p, true);		/* allow (default) */
+	CU_ASSERT_EQUAL(eg(&x, &mac2, true, 10, 0, &a), FEX_PASS);
+	pol_done(&x);
+	p.mac_forging = FEX_MAC_FORGING_DENY;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac2, true, 10, 0, &a), FEX_DROP_MAC_FORGED);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 0, &a), FEX_PASS);
+	pol_done(&x);
+}
+
+static void
+test_policy_vlan_egress(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	fex_vlan_set(p.vlans, 4094);
+	pol_setup(&x, &p, true);		/* no native VLAN */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 0, 5, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 11, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 4095, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 4094, 6, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.vid, 4094);
+	CU_ASSERT_EQUAL(a.pcp, 6);		/* cos absent: PCP kept */
+	CU_ASSERT_EQUAL(a.epcp, 6);
+	CU_ASSERT_EQUAL(a.insert_vlan, 0);
+	CU_ASSERT_EQUAL(a.set_tci, 0);
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	pol_done(&x);
+
+	p.native_vlan = 20;		/* implicitly allowed */
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 1);
+	CU_ASSERT_EQUAL(a.set_tci, 0);
+	CU_ASSERT_EQUAL(a.vid, 20);
+	CU_ASSERT_EQUAL(a.pcp, 0);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 20, 2, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 0);
+	CU_ASSERT_EQUAL(a.vid, 20);
+	/* priority-tagged: VID rewritten to native, PCP kept */
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 0, 5, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 0);
+	CU_ASSERT_EQUAL(a.set_tci, 1);
+	CU_ASSERT_EQUAL(a.vid, 20);
+	CU_ASSERT_EQUAL(a.pcp, 5);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 11, 0, &a), FEX_DROP_VLAN);
+	pol_done(&x);
+}
+
+static void
+test_policy_cos(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.native_vlan = 10;
+	p.cos = 4;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, false, 0, 0, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.insert_vlan, 1);
+	CU_ASSERT_EQUAL(a.pcp, 4);
+	CU_ASSERT_EQUAL(a.epcp, 4);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 1, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.set_tci, 1);
+	CU_ASSERT_EQUAL(a.pcp, 4);
+	CU_ASSERT_EQUAL(a.epcp, 4);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 4, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.set_tci, 0);		/* already right */
+	pol_done(&x);
+	p.cos = 0;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(eg(&x, &mac1, true, 10, 7, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.set_tci, 1);
+	CU_ASSERT_EQUAL(a.pcp, 0);
+	CU_ASSERT_EQUAL(a.epcp, 0);
+	pol_done(&x);
+}
+
+static void
+test_policy_ingress(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_action a;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	fex_vlan_set(p.vlans, 30);
+	pol_setup(&x, &p, true);		/* no native */
+	CU_ASSERT_EQUAL(ig(&x, false, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 0, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 11, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 4095, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(ig(&x, true, 30, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	CU_ASSERT_EQUAL(a.vid, 30);
+	CU_ASSERT_EQUAL(a.pcp, 3);
+	pol_done(&x);
+
+	p.native_vlan = 10;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_EQUAL(ig(&x, true, 10, &a), FEX_PASS);	/* native: strip */
+	CU_ASSERT_EQUAL(a.strip_vlan, 1);
+	CU_ASSERT_EQUAL(ig(&x, true, 30, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	CU_ASSERT_EQUAL(ig(&x, false, 0, &a), FEX_PASS);	/* untagged: native */
+	CU_ASSERT_EQUAL(a.strip_vlan, 0);
+	CU_ASSERT_EQUAL(a.vid, 10);
+	CU_ASSERT_EQUAL(ig(&x, true, 0, &a), FEX_PASS);	/* priority tag */
+	CU_ASSERT_EQUAL(a.strip_vlan, 1);
+	CU_ASSERT_EQUAL(ig(&x, true, 20, &a), FEX_DROP_VLAN);
+	pol_done(&x);
+}
+
+static void
+test_policy_policers(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_hdr h = { .src = &mac1, .len = 1500, .vid = 10, .has_vlan = 1 };
+	struct fex_pkt_action a;
+	unsigned int i, pass;
+	struct pol x;
+
+	clean();
+	fex_vlan_set(p.vlans, 10);
+	p.rate_kbps = 8;		/* 1000 B/s */
+	p.burst_bytes = 15000;
+	p.ingress_rate_kbps = 8;
+	p.ingress_burst_bytes = 3000;
+	pol_setup(&x, &p, true);
+	for (i = 0, pass = 0; i < 20; i++)
+		pass += fex_policy_egress(x.v, x.p, x.m, 5, &h, &a) == FEX_PASS;
+	CU_ASSERT_EQUAL(pass, 10);
+	CU_ASSERT_EQUAL(fex_policy_egress(x.v, x.p, x.m, 5, &h, &a), FEX_DROP_POLICER);
+	/* 1.5 s later: 1500 bytes more */
+	CU_ASSERT_EQUAL(fex_policy_egress(x.v, x.p, x.m, 5 + 1500 * HZ / 1000, &h, &a), FEX_PASS);
+	for (i = 0, pass = 0; i < 5; i++)
+		pass += fex_policy_ingress(x.v, x.p, &x.r.t->rt[7].ingress, 5, &h, &a) == FEX_PASS;
+	CU_ASSERT_EQUAL(pass, 2);
+	CU_ASSERT_EQUAL(fex_policy_ingress(x.v, x.p, &x.r.t->rt[7].ingress, 5, &h, &a),
+			FEX_DROP_INGRESS_POLICER);
+	/* dropped frames do not consume tokens */
+	h.vid = 11;
+	CU_ASSERT_EQUAL(fex_policy_egress(x.v, x.p, x.m, 5 + 3 * HZ, &h, &a), FEX_DROP_VLAN);
+	pol_done(&x);
+}
+
+
+int
+main(int argc, char **argv)
+{
+	CU_pSuite s;
+
+	RTE_SET_USED(argc);
+	if (fex_test_eal_init(argv[0]) < 0)
+		return EXIT_FAILURE;
+	rte_log_set_level_pattern("fex.vif", RTE_LOG_WARNING);
+	db = fex_vif_db_create(2, HZ, SOCKET_ID_ANY);
+	if (db == NULL) {
+		fprintf(stderr, "fex_vif_db_create: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return EXIT_FAILURE;
+	s = CU_add_suite("policy", NULL, NULL);
+	CU_add_test(s, "policy: inactive", test_policy_inactive);
+	CU_add_test(s, "policy: mac forging", test_policy_mac_forging);
+	CU_add_test(s, "policy: egress VLAN", test_policy_vlan_egress);
+	CU_add_test(s, "policy: CoS", test_policy_cos);
+	CU_add_test(s, "policy: ingress VLAN", test_policy_ingress);
+	CU_add_test(s, "policy: policers", test_policy_policers);
+	{
+		int rc = fex_test_run();
+
+		fex_vif_db_free(db);
+		rte_eal_cleanup();
+		return rc;
+	}
+}
