@@ -10,39 +10,7 @@
 #include <rte_common.h>
 
 #include "fex_config.h"
-
-static const struct {
-	const char *name;
-	enum fex_app_tag tag;
-} tag_names[] = {
-	{ "vntag", FEX_APP_TAG_VNTAG },
-	{ "etag", FEX_APP_TAG_ETAG },
-	{ "none", FEX_APP_TAG_NONE },
-};
-
-int
-fex_config_parse_tag(const char *s, enum fex_app_tag *out)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(tag_names); i++)
-		if (strcmp(s, tag_names[i].name) == 0) {
-			*out = tag_names[i].tag;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-const char *
-fex_config_tag_name(enum fex_app_tag t)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(tag_names); i++)
-		if (tag_names[i].tag == t)
-			return tag_names[i].name;
-	return "?";
-}
+#include "fex_tag.h"
 
 void
 fex_config_usage(FILE *f, const char *prog)
@@ -157,7 +125,7 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 	case OPT_UPLINK:
 		return copy_str(name, cfg->uplink, sizeof(cfg->uplink), val);
 	case OPT_TAG:
-		if (fex_config_parse_tag(val, &cfg->tag) < 0) {
+		if (fex_tag_mode_parse(val, &cfg->tag) < 0) {
 			fprintf(stderr, "fexpath: %s must be one of vntag, etag, none; not '%s'\n",
 				name, val);
 			return -EINVAL;
@@ -265,7 +233,7 @@ fex_config_parse_args(struct fex_app_config *cfg, int argc, char **argv)
 	int opt, rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->tag = FEX_APP_TAG_VNTAG;
+	cfg->tag = FEX_TAG_VNTAG;
 	strlcpy(cfg->uplink, "null", sizeof(cfg->uplink));
 	strlcpy(cfg->control, FEX_DEFAULT_CONTROL, sizeof(cfg->control));
 	strlcpy(cfg->state, FEX_DEFAULT_STATE, sizeof(cfg->state));

@@ -7,13 +7,12 @@
 #include <stdio.h>
 
 #include "fex_port.h"
+#include "fex_tag.h"
 
 #define FEX_DEFAULT_CONFIG	"/etc/fexpath/fexpath.ini"
 #define FEX_DEFAULT_CONTROL	"/run/fexpath/control.sock"
 #define FEX_DEFAULT_STATE	"/var/lib/fexpath/state.json"
 #define FEX_VF_PORTS_MAX	16	/* VFs for io_performance: high */
-
-enum fex_app_tag { FEX_APP_TAG_NONE, FEX_APP_TAG_VNTAG, FEX_APP_TAG_ETAG };
 
 /* Startup configuration: the [fexpath] section of the config file,
  * overridden by command-line options. Profiles and VIFs of the file
@@ -23,7 +22,7 @@ struct fex_app_config {
 	char uplink[FEX_PORT_SPEC_LEN];
 	char vf_ports[FEX_VF_PORTS_MAX][FEX_PORT_SPEC_LEN];	/* free VFs, in order */
 	unsigned int nb_vf_ports;
-	enum fex_app_tag tag;
+	enum fex_tag_mode tag;
 	char control[108];		/* sun_path size */
 	char control_group[64];		/* "" = root only */
 	char state[PATH_MAX];
@@ -35,10 +34,6 @@ struct fex_app_config {
 	int no_state;			/* --no-state: do not save or restore */
 	unsigned int uplink_mtu;	/* set at start; 0 = the port's own */
 };
-
-/* Parse "vntag|etag|none"; -EINVAL if none of them. */
-int fex_config_parse_tag(const char *s, enum fex_app_tag *out);
-const char *fex_config_tag_name(enum fex_app_tag t);
 
 /* Application arguments (after EAL's). Returns 0, 1 when --help was
  * printed (caller exits 0), or -EINVAL after printing what is wrong. */

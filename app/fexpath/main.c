@@ -198,7 +198,7 @@ main(int argc, char **argv)
 		return 0;
 	if (rc < 0)
 		return 2;
-	fex_tag_mode_parse(fex_config_tag_name(cfg.tag), &mode);
+	mode = cfg.tag;
 
 	eal_argc = sep < 0 ? argc : sep;
 	for (i = 0; i < eal_argc; i++)

@@ -21,7 +21,7 @@ test_defaults(void)
 	const char *argv[] = { "fexpath", NULL };
 
 	CU_ASSERT_EQUAL(parse(&cfg, 1, argv), 0);
-	CU_ASSERT_EQUAL(cfg.tag, FEX_APP_TAG_VNTAG);
+	CU_ASSERT_EQUAL(cfg.tag, FEX_TAG_VNTAG);
 	CU_ASSERT_STRING_EQUAL(cfg.control, FEX_DEFAULT_CONTROL);
 	CU_ASSERT_STRING_EQUAL(cfg.state, FEX_DEFAULT_STATE);
 	CU_ASSERT_EQUAL(cfg.stats_period, 0);
@@ -36,9 +36,9 @@ test_tag_values(void)
 	const char *bad[] = { "fexpath", "--tag", "bogus", NULL };
 
 	CU_ASSERT_EQUAL(parse(&cfg, 3, ok), 0);
-	CU_ASSERT_EQUAL(cfg.tag, FEX_APP_TAG_ETAG);
+	CU_ASSERT_EQUAL(cfg.tag, FEX_TAG_ETAG);
 	CU_ASSERT_EQUAL(parse(&cfg, 2, none), 0);
-	CU_ASSERT_EQUAL(cfg.tag, FEX_APP_TAG_NONE);
+	CU_ASSERT_EQUAL(cfg.tag, FEX_TAG_NONE);
 	CU_ASSERT_EQUAL(parse(&cfg, 3, bad), -EINVAL);
 }
 
@@ -94,11 +94,11 @@ test_file_then_options(void)
 		   "stats_period = 5\n");
 	/* The option overrides the file even when it comes first. */
 	CU_ASSERT_EQUAL(parse(&cfg, 5, argv), 0);
-	CU_ASSERT_EQUAL(cfg.tag, FEX_APP_TAG_VNTAG);
+	CU_ASSERT_EQUAL(cfg.tag, FEX_TAG_VNTAG);
 	CU_ASSERT_STRING_EQUAL(cfg.uplink, "pcap:rx=a.pcap");
 	CU_ASSERT_EQUAL(cfg.stats_period, 5);
 	CU_ASSERT_EQUAL(parse(&cfg, 3, plain), 0);
-	CU_ASSERT_EQUAL(cfg.tag, FEX_APP_TAG_ETAG);
+	CU_ASSERT_EQUAL(cfg.tag, FEX_TAG_ETAG);
 
 	/* uplink_mtu: the file's value, overridden by --uplink-mtu */
 	write_file(path, "[fexpath]\nuplink_mtu = 9000\n");

@@ -490,46 +490,6 @@ fex_tag_parse_etag(const uint8_t *t, enum fex_tag_dir dir,
 }
 
 /*
- * The common downstream frame, decided in a few loads: a unicast VIF tag of
- * @mode (VN-Tag d=1 p=0 l=0, r and ver 0, dvif 1..4095; E-Tag GRP 0, resv
- * and ext 0, E-CID != 0) with the inner EtherType (and, if there, the
- * 802.1Q TCI) in the first segment. Returns the dvif and sets *vlan to
- * 0x10000 | TCI when an 802.1Q tag follows, 0 when not; returns 0 for
- * anything else (fex_tag_parse() then says what it is). A frame accepted
- * here is accepted by fex_tag_parse() with the same dvif, ptr 0, looped 0
- * and the same VLAN.
- */
-static inline uint16_t
-fex_tag_parse_unicast(const struct rte_mbuf *m, enum fex_tag_mode mode,
-		      uint32_t *vlan)
-{
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	const unsigned int off = FEX_TAG_MAC_LEN + fex_tag_len(mode);
-	uint16_t w0, w1, dvif;
-
-	if (unlikely(mode == FEX_TAG_NONE ||
-		     m->data_len < off + FEX_VLAN_LEN + 2 ||
-		     fex_tag_rd16(p + FEX_TAG_MAC_LEN) != fex_tag_ethertype(mode)))
-		return 0;
-	w0 = fex_tag_rd16(p + FEX_TAG_MAC_LEN + 2);
-	w1 = fex_tag_rd16(p + FEX_TAG_MAC_LEN + 4);
-	if (mode == FEX_TAG_VNTAG) {
-		dvif = w0 & 0x3fff;
-		if (unlikely((w0 & 0xc000) != 0x8000 || (w1 & 0xf000) != 0 ||
-			     dvif == 0 || dvif > FEX_TAG_VIF_MAX))
-			return 0;
-	} else {
-		dvif = w1 & 0xfff;
-		if (unlikely((w1 & 0xf000) != 0 || dvif == 0 ||
-			     (p[FEX_TAG_MAC_LEN + 6] | p[FEX_TAG_MAC_LEN + 7]) != 0))
-			return 0;
-	}
-	*vlan = fex_tag_rd16(p + off) == FEX_ETHER_TYPE_VLAN ?
-		0x10000u | fex_tag_rd16(p + off + 2) : 0;
-	return dvif;
-}
-
-/*
  * Parse the VIF tag of @mode (and the 802.1Q tag behind it, if any) from the
  * first segment of @m, expecting direction @dir. FEX_TAG_NONE parses only
  * the optional 802.1Q tag (dvif = svif = 0).

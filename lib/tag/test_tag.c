@@ -992,6 +992,54 @@ test_vlan_helpers(void)
 	}
 }
 
+/* ---- burst push: one header for every frame ---- */
+
+/* fex_tag_push_hdr_burst() with a header from fex_tag_write_up() gives
+ * the bytes fex_tag_push_vlan() gives, frame by frame; fex_tag_push_ready()
+ * refuses a runt, a frame without the headroom and a shared one. */
+static void
+test_push_burst(void)
+{
+	static const enum fex_tag_mode up_modes[] = { FEX_TAG_VNTAG, FEX_TAG_ETAG };
+	uint8_t exp[128], hdr[16];
+	unsigned int i, k, len;
+
+	for (i = 0; i < RTE_DIM(up_modes); i++) {
+		const unsigned int add = fex_tag_len(up_modes[i]) + FEX_VLAN_LEN;
+		struct rte_mbuf *burst[3], *ref[3], *m;
+
+		for (k = 0; k < 3; k++) {
+			burst[k] = mk_plain(false, 0, exp, &len);
+			ref[k] = mk_plain(false, 0, exp, &len);
+			CU_ASSERT_TRUE(fex_tag_push_ready(burst[k], add));
+			CU_ASSERT_EQUAL(fex_tag_push_vlan(ref[k], up_modes[i], 77, 5, 10, 5), 0);
+		}
+		fex_tag_write_up(hdr, up_modes[i], 77, 5);
+		fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
+		fex_tag_wr16(hdr + add - 2, (uint16_t)(5 << 13 | 10));
+		fex_tag_push_hdr_burst(burst, 3, hdr, add);
+		for (k = 0; k < 3; k++) {
+			CU_ASSERT_TRUE(same(burst[k], rte_pktmbuf_mtod(ref[k], uint8_t *),
+					    ref[k]->data_len));
+			rte_pktmbuf_free(burst[k]);
+			rte_pktmbuf_free(ref[k]);
+		}
+		/* what the burst path must leave to the frame-by-frame one */
+		m = mk(exp, RTE_ETHER_HDR_LEN - 1);
+		CU_ASSERT_FALSE(fex_tag_push_ready(m, add));
+		rte_pktmbuf_free(m);
+		m = mk_headroom(exp, len, (uint16_t)(add - 1));
+		CU_ASSERT_FALSE(fex_tag_push_ready(m, add));
+		rte_pktmbuf_free(m);
+		m = mk_headroom(exp, len, (uint16_t)add);
+		CU_ASSERT_TRUE(fex_tag_push_ready(m, add));
+		rte_mbuf_refcnt_update(m, 1);
+		CU_ASSERT_FALSE(fex_tag_push_ready(m, add));
+		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(m);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1017,6 +1065,7 @@ main(int argc, char **argv)
 		{ "shared buffers", test_shared },
 		{ "strip", test_strip },
 		{ "802.1Q helpers", test_vlan_helpers },
+		{ "burst push", test_push_burst },
 	};
 	CU_pSuite s;
 	unsigned int i;
