@@ -29,7 +29,8 @@
 
 struct rte_mempool;
 
-#define FEX_PORT_SPEC_LEN 512	/* longest spec string + NUL */
+#define FEX_PORT_SPEC_MAX 511	/* longest spec string, bytes (the one limit) */
+#define FEX_PORT_SPEC_LEN (FEX_PORT_SPEC_MAX + 1)
 #define FEX_PORT_ARG_LEN 256	/* longest PATH/FILE/IFACE/NAME + NUL */
 #define FEX_PORT_SOCK_LEN 108	/* unix socket paths (vhost, memif) */
 #define FEX_PORT_IFNAME_LEN 16	/* IFNAMSIZ: af_packet, tap */

@@ -26,7 +26,8 @@
 
 #include <jansson.h>
 
-#define DEFAULT_SOCKET		"/run/fexpath/control.sock"
+#include "fex_ctl.h"
+
 #define REPLY_MAX		(256u * 1024 * 1024)
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
@@ -205,7 +206,7 @@ usage(FILE *f)
 		"\n"
 		"Talks to fexpath's control socket (default %s, or $FEXCTL_SOCKET).\n"
 		"Human tables by default; --json prints the JSON result for scripts.\n"
-		"\ncommands:\n", prog, prog, prog, DEFAULT_SOCKET);
+		"\ncommands:\n", prog, prog, prog, FEX_CTL_DEFAULT_PATH);
 	for (i = 0; i < NB_CMDS; i++)
 		fprintf(f, "  %-8s %-13s %-5s %s\n", cmds[i].object,
 			cmds[i].verb ? cmds[i].verb : "",
@@ -789,7 +790,7 @@ main(int argc, char **argv)
 	int timeout_s = 30, opt, first, rc;
 
 	if (path == NULL || path[0] == '\0')
-		path = DEFAULT_SOCKET;
+		path = FEX_CTL_DEFAULT_PATH;
 	/* options before the command only: the rest belongs to it */
 	while ((opt = getopt_long(argc, argv, "+s:jt:h", lopts, NULL)) != -1) {
 		json_int_t v;

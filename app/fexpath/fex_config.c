@@ -48,7 +48,7 @@ fex_config_usage(FILE *f, const char *prog)
 		"  -h, --help           this text\n"
 		"\n"
 		"SIGINT or SIGTERM stop it cleanly (exit status 0).\n",
-		prog, FEX_DEFAULT_CONFIG, FEX_DEFAULT_CONTROL, FEX_DEFAULT_STATE);
+		prog, FEX_DEFAULT_CONFIG, FEX_CTL_DEFAULT_PATH, FEX_DEFAULT_STATE);
 }
 
 enum {
@@ -235,7 +235,7 @@ fex_config_parse_args(struct fex_app_config *cfg, int argc, char **argv)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->tag = FEX_TAG_VNTAG;
 	strlcpy(cfg->uplink, "null", sizeof(cfg->uplink));
-	strlcpy(cfg->control, FEX_DEFAULT_CONTROL, sizeof(cfg->control));
+	strlcpy(cfg->control, FEX_CTL_DEFAULT_PATH, sizeof(cfg->control));
 	strlcpy(cfg->state, FEX_DEFAULT_STATE, sizeof(cfg->state));
 	cfg->nb_mbufs = 16383;
 

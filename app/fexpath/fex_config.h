@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fex_ctl.h"
 #include "fex_port.h"
 #include "fex_tag.h"
 
 #define FEX_DEFAULT_CONFIG	"/etc/fexpath/fexpath.ini"
-#define FEX_DEFAULT_CONTROL	"/run/fexpath/control.sock"
 #define FEX_DEFAULT_STATE	"/var/lib/fexpath/state.json"
 #define FEX_VF_PORTS_MAX	16	/* VFs for io_performance: high */
 

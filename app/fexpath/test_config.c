@@ -22,7 +22,7 @@ test_defaults(void)
 
 	CU_ASSERT_EQUAL(parse(&cfg, 1, argv), 0);
 	CU_ASSERT_EQUAL(cfg.tag, FEX_TAG_VNTAG);
-	CU_ASSERT_STRING_EQUAL(cfg.control, FEX_DEFAULT_CONTROL);
+	CU_ASSERT_STRING_EQUAL(cfg.control, FEX_CTL_DEFAULT_PATH);
 	CU_ASSERT_STRING_EQUAL(cfg.state, FEX_DEFAULT_STATE);
 	CU_ASSERT_EQUAL(cfg.stats_period, 0);
 }

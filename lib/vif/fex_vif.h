@@ -83,6 +83,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "fex_meter.h"
+#include "fex_port.h"	/* FEX_PORT_SPEC_MAX */
 
 #define FEX_WORKERS_MAX		16
 #define FEX_VIF_MIN		1
@@ -92,7 +93,6 @@
 #define FEX_PROFILE_MAX		4096	/* profiles at once */
 #define FEX_PROFILE_NAME_MAX	31	/* chars, [A-Za-z0-9._-] */
 #define FEX_PROFILE_DESC_MAX	255	/* bytes, no control characters */
-#define FEX_PORT_SPEC_MAX	255	/* bytes */
 #define FEX_UUID_LEN		36	/* 8-4-4-4-12 hex */
 #define FEX_VLAN_MIN		1
 #define FEX_VLAN_MAX		4094
@@ -336,7 +336,7 @@ int fex_profile_delete(struct fex_vif_db *db, const char *cluster,
 struct fex_vif_assoc {
 	uint16_t vif;			/* 1..4095 */
 	uint16_t port_id;		/* ethdev port id, < RTE_MAX_ETHPORTS */
-	const char *port_spec;		/* stored, 1..255 bytes */
+	const char *port_spec;		/* stored, 1..FEX_PORT_SPEC_MAX bytes */
 	struct rte_ether_addr mac;	/* unicast, not zero */
 	const char *instance_uuid;	/* 8-4-4-4-12 hex */
 	const char *profile;
