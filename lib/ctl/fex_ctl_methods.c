@@ -2,9 +2,11 @@
 /*
  * The methods of SPEC §5. Each handler parses its params, calls the
  * action (lib/vif, or ctl_vif_bind() for the VIF requests that also open
- * a port), registers how to undo it should the state not be saved, and
- * builds the reply. The state document is built and re-applied here too,
- * with the same parsers and actions.
+ * a port) and builds the reply. A changing method runs inside a change
+ * (fex_rpc.c): its table edits are staged until the state is saved, so
+ * nothing here undoes table edits; a port opened or let go is listed
+ * with ctl_port_opened() / ctl_port_released(). The state document is
+ * built and re-applied here too, with the same parsers and actions.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -245,39 +247,14 @@ profile_parse(const json_t *params, struct fex_profile *p,
 	return 0;
 }
 
-static void
-undo_profile(struct fex_ctl *ctl, json_t *arg)
-{
-	json_t *old = json_object_get(arg, "old");
-	const char *name = json_string_value(json_object_get(arg, "name"));
-	struct fex_ctl_err err;
-	char msg[MSG_LEN];
-	int rc;
-
-	if (json_is_object(old)) {
-		struct fex_profile p;
-
-		fex_profile_defaults(&p);
-		snprintf(p.name, sizeof(p.name), "%s", name);
-		rc = profile_parse(old, &p, &err);
-		if (rc == 0)
-			rc = fex_profile_set(ctl->db, NULL, &p, msg, sizeof(msg));
-	} else {
-		rc = fex_profile_delete(ctl->db, NULL, name, msg, sizeof(msg));
-	}
-	if (rc < 0)
-		CTL_LOG(ERR, "undo of profile %s failed", name);
-}
-
 /* Create or modify: the named profile (or the defaults) plus params. */
 static int
-ctl_profile_set(struct fex_ctl *ctl, const json_t *params, bool undoable,
-		json_t **result, struct fex_ctl_err *err)
+ctl_profile_set(struct fex_ctl *ctl, const json_t *params, json_t **result,
+		struct fex_ctl_err *err)
 {
-	struct fex_profile p, old;
+	struct fex_profile p;
 	const char *name;
 	char msg[MSG_LEN] = "";
-	json_t *prev = NULL;
 	bool existed;
 	int rc;
 
@@ -285,30 +262,19 @@ ctl_profile_set(struct fex_ctl *ctl, const json_t *params, bool undoable,
 	    param_cluster(params, err) < 0 ||
 	    param_name(params, "name", true, &name, err) < 0)
 		return -1;
-	existed = fex_profile_get(ctl->db, name, &old, NULL) == 0;
-	if (existed) {
-		p = old;
-	} else {
+	existed = fex_profile_get(ctl->db, name, &p, NULL) == 0;
+	if (!existed) {
 		fex_profile_defaults(&p);
 		snprintf(p.name, sizeof(p.name), "%s", name);
 	}
 	if (profile_parse(params, &p, err) < 0)
 		return -1;
-	if (undoable && existed) {
-		prev = profile_json(&old);
-		if (prev == NULL)
-			return no_memory(err);
-	}
 	rc = fex_profile_set(ctl->db, NULL, &p, msg, sizeof(msg));
 	if (rc < 0) {
-		json_decref(prev);
 		if (rc == -EBUSY)
 			return vif_error(err, rc, "max_ports", msg, false);
 		return vif_error(err, rc, NULL, msg, false);
 	}
-	if (undoable)
-		fex_ctl_on_undo(ctl, undo_profile,
-				json_pack("{s:s, s:o*}", "name", name, "old", prev));
 	*result = profile_json(&p);
 	if (*result != NULL)
 		json_object_set_new(*result, "created", json_boolean(!existed));
@@ -319,7 +285,7 @@ static int
 m_profile_set(struct fex_ctl *ctl, json_t *params, json_t **result,
 	      struct fex_ctl_err *err)
 {
-	return ctl_profile_set(ctl, params, true, result, err);
+	return ctl_profile_set(ctl, params, result, err);
 }
 
 static int
@@ -412,7 +378,6 @@ m_profile_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
 	struct fex_profile p;
 	char msg[MSG_LEN] = "";
 	unsigned int n;
-	json_t *prev;
 	int rc;
 
 	if (profile_find(ctl, params, &p, &n, err) < 0)
@@ -427,16 +392,9 @@ m_profile_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
 			u.n, u.list, u.n > 8 ? ", ..." : "");
 		return -1;
 	}
-	prev = profile_json(&p);
-	if (prev == NULL)
-		return no_memory(err);
 	rc = fex_profile_delete(ctl->db, NULL, p.name, msg, sizeof(msg));
-	if (rc < 0) {
-		json_decref(prev);
+	if (rc < 0)
 		return vif_error(err, rc, "name", msg, false);
-	}
-	fex_ctl_on_undo(ctl, undo_profile,
-			json_pack("{s:s, s:o}", "name", p.name, "old", prev));
 	*result = json_pack("{s:s, s:b}", "name", p.name, "deleted", 1);
 	return 0;
 }
@@ -519,18 +477,6 @@ port_user_cb(const struct fex_vif_info *v, void *arg)
 	return 1;
 }
 
-static void
-port_detach(struct fex_ctl *ctl, uint16_t port_id)
-{
-	int rc;
-
-	if (ctl->hooks.port_detach == NULL)
-		return;
-	rc = ctl->hooks.port_detach(ctl->hooks.ctx, port_id);
-	if (rc < 0)
-		CTL_LOG(ERR, "port %u: detach failed: %s", port_id, strerror(-rc));
-}
-
 static int
 vif_action(struct fex_ctl *ctl, enum fex_vif_state state,
 	   const struct fex_vif_assoc *a, char *msg, size_t len)
@@ -540,50 +486,12 @@ vif_action(struct fex_ctl *ctl, enum fex_vif_state state,
 	return fex_vif_associate(ctl->db, a, msg, len);
 }
 
-/* Put a VIF back as it was (old = its info, or absent = no VIF). */
-static void
-undo_vif(struct fex_ctl *ctl, json_t *arg)
-{
-	uint16_t vif = (uint16_t)json_integer_value(json_object_get(arg, "vif"));
-	json_t *old = json_object_get(arg, "old");
-	json_t *new_port = json_object_get(arg, "new_port_id");
-	struct fex_ctl_err err;
-	struct vif_req r;
-	char msg[MSG_LEN];
-	unsigned int st;
-
-	fex_vif_disassociate(ctl->db, vif, msg, sizeof(msg));
-	if (json_is_object(old)) {
-		static const char *const fields[] = {
-			"vif", "port", "mac", "profile", "instance_uuid", "state",
-			"port_id", NULL };
-
-		if (vif_parse(old, fields, &r, &err) < 0 ||
-		    param_enum(old, "state", true, vif_state_names, &st, &err) < 0) {
-			CTL_LOG(ERR, "undo of VIF %u: %s", vif, err.message);
-		} else {
-			r.a.port_id = (uint16_t)json_integer_value(
-				json_object_get(old, "port_id"));
-			if (vif_action(ctl, st == 0 ? FEX_VIF_PREASSOCIATED :
-				       FEX_VIF_ASSOCIATED, &r.a, msg, sizeof(msg)) < 0)
-				CTL_LOG(ERR, "undo of VIF %u: %s", vif, msg);
-		}
-	}
-	if (json_is_integer(new_port))
-		port_detach(ctl, (uint16_t)json_integer_value(new_port));
-}
-
-static void
-commit_detach(struct fex_ctl *ctl, json_t *arg)
-{
-	port_detach(ctl, (uint16_t)json_integer_value(arg));
-}
-
 /*
  * vif.preassociate / vif.associate: attach the port unless the VIF has
  * it already, run the VIF action, detach the port again if that fails.
- * A port the VIF had before and no longer uses is detached after the
- * state is saved. On success *info is the VIF as it is now.
+ * A new port is listed as opened (closed again if the change is not
+ * published); a port the VIF had before and no longer uses as released
+ * (closed once it is). On success *info is the VIF as it is now.
  */
 static int
 ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
@@ -592,7 +500,6 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
 	struct fex_vif_info old;
 	char msg[MSG_LEN] = "";
 	bool had, new_port = false;
-	json_t *old_json = NULL;
 	int rc;
 
 	had = fex_vif_get(ctl->db, r->a.vif, &old) == 0;
@@ -645,29 +552,19 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
 		}
 		new_port = true;
 	}
-	if (had) {
-		old_json = vif_json(&old);
-		if (old_json == NULL) {
-			if (new_port)
-				port_detach(ctl, r->a.port_id);
-			return no_memory(err);
-		}
-	}
 	msg[0] = '\0';
 	rc = vif_action(ctl, state, &r->a, msg, sizeof(msg));
+	if (rc == 0 && new_port && ctl_port_opened(ctl, r->a.port_id) < 0)
+		rc = -ENOMEM;
 	if (rc < 0) {
-		json_decref(old_json);
 		if (new_port)
-			port_detach(ctl, r->a.port_id);
+			ctl_port_detach(ctl, r->a.port_id);
 		return vif_error(err, rc, rc == -ENOENT ? "profile" :
 				 rc == -ENOSPC ? "profile" : NULL, msg, true);
 	}
-	fex_ctl_on_undo(ctl, undo_vif,
-			json_pack("{s:i, s:o*, s:o*}", "vif", (int)r->a.vif,
-				  "old", old_json, "new_port_id",
-				  new_port ? json_integer(r->a.port_id) : NULL));
-	if (had && new_port)
-		fex_ctl_on_commit(ctl, commit_detach, json_integer(old.port_id));
+	/* the port is listed: from here a failure closes it with the change */
+	if (had && new_port && ctl_port_released(ctl, old.port_id) < 0)
+		return no_memory(err);
 	if (fex_vif_get(ctl->db, r->a.vif, info) < 0)
 		return no_memory(err);
 	return 0;
@@ -736,18 +633,15 @@ m_vif_disassociate(struct fex_ctl *ctl, json_t *params, json_t **result,
 		snprintf(err->response, sizeof(err->response), "bad-state");
 		return -1;
 	}
-	old_json = vif_json(&old);
-	if (old_json == NULL)
-		return no_memory(err);
 	rc = fex_vif_disassociate(ctl->db, vif, msg, sizeof(msg));
-	if (rc < 0) {
-		json_decref(old_json);
+	if (rc < 0)
 		return vif_error(err, rc, "vif", msg, true);
+	/* the port stays open until the workers no longer see the VIF */
+	old_json = vif_json(&old);
+	if (old_json == NULL || ctl_port_released(ctl, old.port_id) < 0) {
+		json_decref(old_json);
+		return no_memory(err);
 	}
-	/* The port stays open until the state is saved: undo needs it. */
-	fex_ctl_on_undo(ctl, undo_vif, json_pack("{s:i, s:O}", "vif", (int)vif,
-						 "old", old_json));
-	fex_ctl_on_commit(ctl, commit_detach, json_integer(old.port_id));
 	*result = json_pack("{s:i, s:s, s:s, s:o}", "vif", (int)vif,
 			    "state", "none", "port", old.port_spec,
 			    "previous", old_json);
@@ -885,39 +779,14 @@ viflist_id(const json_t *params, const char *const *fields, uint16_t *id,
 	return 0;
 }
 
-static void
-undo_viflist(struct fex_ctl *ctl, json_t *arg)
-{
-	uint16_t vifs[FEX_VIF_MAX];
-	uint16_t id = (uint16_t)json_integer_value(json_object_get(arg, "id"));
-	json_t *old = json_object_get(arg, "vifs"), *e;
-	char msg[MSG_LEN];
-	size_t i;
-	int rc;
-
-	if (json_is_array(old)) {
-		json_array_foreach(old, i, e)
-			vifs[i] = (uint16_t)json_integer_value(e);
-		rc = fex_viflist_set(ctl->db, id, vifs,
-				     (unsigned int)json_array_size(old), msg,
-				     sizeof(msg));
-	} else {
-		rc = fex_viflist_delete(ctl->db, id, msg, sizeof(msg));
-	}
-	if (rc < 0)
-		CTL_LOG(ERR, "undo of VIF list %u failed", id);
-}
-
 static int
-ctl_viflist_set(struct fex_ctl *ctl, const json_t *params, bool undoable,
-		json_t **result, struct fex_ctl_err *err)
+ctl_viflist_set(struct fex_ctl *ctl, const json_t *params, json_t **result,
+		struct fex_ctl_err *err)
 {
 	static const char *const fields[] = { "id", "vifs", "cluster", NULL };
 	uint16_t vifs[FEX_VIF_MAX];
 	char msg[MSG_LEN] = "";
-	json_t *prev = NULL;
 	unsigned int n;
-	bool found;
 	uint16_t id;
 	int rc;
 
@@ -925,22 +794,9 @@ ctl_viflist_set(struct fex_ctl *ctl, const json_t *params, bool undoable,
 	    param_uint_list(params, "vifs", true, FEX_VIF_MIN, FEX_VIF_MAX,
 			    "VIF ids", vifs, RTE_DIM(vifs), &n, err) < 0)
 		return -1;
-	if (undoable) {
-		prev = viflist_current(ctl, id, &found);
-		if (found && prev == NULL)
-			return no_memory(err);
-	}
 	rc = fex_viflist_set(ctl->db, id, vifs, n, msg, sizeof(msg));
-	if (rc < 0) {
-		json_decref(prev);
+	if (rc < 0)
 		return vif_error(err, rc, "vifs", msg, false);
-	}
-	if (undoable)
-		fex_ctl_on_undo(ctl, undo_viflist,
-				json_pack("{s:i, s:O*}", "id", (int)id, "vifs",
-					  prev != NULL ?
-					  json_object_get(prev, "vifs") : NULL));
-	json_decref(prev);
 	*result = viflist_json(id, vifs, n);
 	return 0;
 }
@@ -949,7 +805,7 @@ static int
 m_viflist_set(struct fex_ctl *ctl, json_t *params, json_t **result,
 	      struct fex_ctl_err *err)
 {
-	return ctl_viflist_set(ctl, params, true, result, err);
+	return ctl_viflist_set(ctl, params, result, err);
 }
 
 static int
@@ -1005,27 +861,19 @@ m_viflist_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
 {
 	static const char *const fields[] = { "id", "cluster", NULL };
 	char msg[MSG_LEN] = "";
-	json_t *prev;
-	bool found;
 	uint16_t id;
 	int rc;
 
 	if (viflist_id(params, fields, &id, err) < 0)
 		return -1;
-	prev = viflist_current(ctl, id, &found);
-	if (!found) {
+	if (fex_viflist_get(ctl->db, id, NULL, 0) < 0) {
 		fex_ctl_err_set(err, FEX_CTL_E_NOT_FOUND, "id",
 			"VIF list %u does not exist; see viflist.list", id);
 		return -1;
 	}
-	if (prev == NULL)
-		return no_memory(err);
 	rc = fex_viflist_delete(ctl->db, id, msg, sizeof(msg));
-	if (rc < 0) {
-		json_decref(prev);
+	if (rc < 0)
 		return vif_error(err, rc, "id", msg, false);
-	}
-	fex_ctl_on_undo(ctl, undo_viflist, prev);
 	*result = json_pack("{s:i, s:b}", "id", (int)id, "deleted", 1);
 	return 0;
 }
@@ -1269,7 +1117,7 @@ ctl_apply_state(struct fex_ctl *ctl, json_t *doc, const char *file,
 	what = "profiles";
 	json_array_foreach(profiles, i, e) {
 		res = NULL;
-		rc = json_is_object(e) ? ctl_profile_set(ctl, e, false, &res, &err) : -1;
+		rc = json_is_object(e) ? ctl_profile_set(ctl, e, &res, &err) : -1;
 		json_decref(res);
 		if (rc < 0)
 			goto out_item;
@@ -1281,14 +1129,13 @@ ctl_apply_state(struct fex_ctl *ctl, json_t *doc, const char *file,
 		    param_enum(e, "state", true, vif_state_names, &st, &err) == 0)
 			rc = ctl_vif_bind(ctl, st == 0 ? FEX_VIF_PREASSOCIATED :
 					  FEX_VIF_ASSOCIATED, &r, &info, &err);
-		ctl_deferred_drop(ctl);
 		if (rc < 0)
 			goto out_item;
 	}
 	what = "viflists";
 	json_array_foreach(lists, i, e) {
 		res = NULL;
-		rc = json_is_object(e) ? ctl_viflist_set(ctl, e, false, &res, &err) : -1;
+		rc = json_is_object(e) ? ctl_viflist_set(ctl, e, &res, &err) : -1;
 		json_decref(res);
 		if (rc < 0)
 			goto out_item;

@@ -50,12 +50,8 @@ struct ctl_method {
 	char *usage;
 };
 
-struct ctl_deferred {
-	void (*fn)(struct fex_ctl *ctl, json_t *arg);
-	json_t *arg;
-};
-
-#define CTL_DEFERRED_MAX	8
+/* Ports one change may open and release (a VIF request: one of each). */
+#define CTL_CHANGE_PORTS	4
 
 struct fex_ctl {
 	struct fex_vif_db *db;
@@ -72,12 +68,12 @@ struct fex_ctl {
 	struct ctl_method *methods;
 	unsigned int nb_methods;
 
-	/* the request being served */
-	struct ctl_deferred undo[CTL_DEFERRED_MAX];
-	unsigned int nb_undo;
-	struct ctl_deferred commit[CTL_DEFERRED_MAX];
-	unsigned int nb_commit;
-	bool deferred_failed;
+	/* the change being served (ctl_change_begin() .. commit/abort) */
+	bool changing;
+	uint16_t opened[CTL_CHANGE_PORTS];	/* closed unless committed */
+	unsigned int nb_opened;
+	uint16_t released[CTL_CHANGE_PORTS];	/* closed once committed */
+	unsigned int nb_released;
 
 	/* server */
 	int listen_fd;
@@ -88,8 +84,31 @@ struct fex_ctl {
 	struct fex_ctl_counters cnt;	/* updated with __atomic builtins */
 };
 
-/* Forget the undo/commit work queued by an action (restore, errors). */
-void ctl_deferred_drop(struct fex_ctl *ctl);
+/* ---- changes (fex_rpc.c): save, then publish ----
+ *
+ * A change (one FEX_CTL_MUTATES request) runs inside a lib/vif
+ * transaction: its table edits are staged, the state document is built
+ * from the staged view and saved, and only then are they published.
+ * What is not a table edit is listed: a port opened for the change is
+ * closed again if the change is not published; a port the change stops
+ * using is closed once it is. Control thread only. */
+
+/* Open a change. 0, or -EBUSY while one is open (no nesting). */
+int ctl_change_begin(struct fex_ctl *ctl);
+/* Save the staged state; then publish it and close the released ports
+ * (0), or, if the save failed, drop it and close the opened ports
+ * (-errno, why says what went wrong). */
+int ctl_change_commit(struct fex_ctl *ctl, char *why, size_t len);
+/* Drop the staged change and close the opened ports. */
+void ctl_change_abort(struct fex_ctl *ctl);
+/* port_id was opened for the change. Outside a change: nothing (the
+ * port stays). 0, or -ENOSPC (the caller closes the port and fails). */
+int ctl_port_opened(struct fex_ctl *ctl, uint16_t port_id);
+/* The change stops using port_id. Outside a change the port is closed
+ * now. 0, or -ENOSPC (the caller fails). */
+int ctl_port_released(struct fex_ctl *ctl, uint16_t port_id);
+/* Close a port through the hook now (errors logged). */
+void ctl_port_detach(struct fex_ctl *ctl, uint16_t port_id);
 
 /* Built-in methods (fex_ctl_methods.c). */
 int ctl_register_builtin(struct fex_ctl *ctl);
