@@ -721,6 +721,13 @@ journal_add(struct fex_vif_db *db, bool is_profile, uint16_t idx)
 	return 0;
 }
 
+/* Log suffix of a writer action: inside a transaction it is not live. */
+static const char *
+staged(const struct fex_vif_db *db)
+{
+	return db->txn ? " (staged)" : "";
+}
+
 static void
 txn_close(struct fex_vif_db *db)
 {
@@ -764,8 +771,11 @@ fex_vif_db_commit(struct fex_vif_db *db)
 			}
 	}
 	txn_close(db);
-	if (t != NULL)
+	if (t != NULL) {
 		table_publish(db, t);
+		VIF_LOG(DEBUG, "staged changes published, generation %" PRIu64,
+			db->gen);
+	}
 	return 0;
 }
 
@@ -787,6 +797,8 @@ fex_vif_db_abort(struct fex_vif_db *db)
 			db->vifp[r->idx] = r->was.vif;
 	}
 	db->uplink_up = db->txn_uplink_up;
+	if (db->stage != NULL)
+		VIF_LOG(INFO, "staged changes dropped: the workers never saw them");
 	txn_close(db);
 }
 
@@ -1045,7 +1057,8 @@ fex_profile_set(struct fex_vif_db *db, const char *cluster,
 	table_apply(db, t);
 	db->profiles[idx].used = true;
 	db->profiles[idx].cfg = *p;
-	VIF_LOG(INFO, "profile %s %s", p->name, fresh ? "created" : "modified");
+	VIF_LOG(INFO, "profile %s %s%s", p->name, fresh ? "created" : "modified",
+		staged(db));
 	return 0;
 
 out_free_table:
@@ -1131,7 +1144,7 @@ fex_profile_delete(struct fex_vif_db *db, const char *cluster,
 	prof_put(db, prof, idx, NULL);
 	table_apply(db, t);
 	db->profiles[idx].used = false;
-	VIF_LOG(INFO, "profile %s deleted", name);
+	VIF_LOG(INFO, "profile %s deleted%s", name, staged(db));
 	return 0;
 }
 
@@ -1247,8 +1260,9 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 		 "%s", a->port_spec);
 	snprintf(db->vifp[a->vif].uuid, sizeof(db->vifp[a->vif].uuid), "%s",
 		 a->instance_uuid);
-	VIF_LOG(INFO, "vif %u %s: port %s, profile %s", a->vif,
-		fex_vif_state_name(ne->state), a->port_spec, a->profile);
+	VIF_LOG(INFO, "vif %u %s: port %s, profile %s%s", a->vif,
+		fex_vif_state_name(ne->state), a->port_spec, a->profile,
+		staged(db));
 	return 0;
 }
 
@@ -1297,7 +1311,7 @@ fex_vif_disassociate(struct fex_vif_db *db, uint16_t vif, char *err,
 	db->txn_reset[vif >> 6] &= ~(UINT64_C(1) << (vif & 63));
 	table_apply(db, t);
 	db->profiles[prof].n_vifs--;
-	VIF_LOG(INFO, "vif %u disassociated", vif);
+	VIF_LOG(INFO, "vif %u disassociated%s", vif, staged(db));
 	return 0;
 }
 
@@ -1333,8 +1347,8 @@ fex_vif_uplink_set(struct fex_vif_db *db, bool up)
 		}
 	}
 	table_apply(db, t);
-	VIF_LOG(INFO, "uplink %s: %d VIFs %s", up ? "up" : "down", moved,
-		up ? "associated again" : "down");
+	VIF_LOG(INFO, "uplink %s: %d VIFs %s%s", up ? "up" : "down", moved,
+		up ? "associated again" : "down", staged(db));
 	return moved;
 }
 
