@@ -110,18 +110,54 @@ int ctl_port_released(struct fex_ctl *ctl, uint16_t port_id);
 /* Close a port through the hook now (errors logged). */
 void ctl_port_detach(struct fex_ctl *ctl, uint16_t port_id);
 
-/* Built-in methods (fex_ctl_methods.c). */
+/* ---- methods: fex_ctl_methods.c (shared, ports, stats, registry) and
+ * one file per object (fex_ctl_profile.c, fex_ctl_vif.c,
+ * fex_ctl_viflist.c). Control thread only. ---- */
+
+#define CTL_MSG_LEN	384	/* lib/vif error messages */
+
+/* Register every built-in method (SPEC §5), in the order listed. */
 int ctl_register_builtin(struct fex_ctl *ctl);
+/* Register n methods of tab. 0 or the first fex_ctl_register() error. */
+int ctl_register_table(struct fex_ctl *ctl, const struct fex_ctl_method *tab,
+		       unsigned int n);
+int ctl_profile_register(struct fex_ctl *ctl);
+int ctl_vif_register(struct fex_ctl *ctl);
+int ctl_viflist_register(struct fex_ctl *ctl);
+/* Fill err for lib/vif return code rc (message msg, or strerror) with
+ * the JSON-RPC code and, for VDP methods, the SPEC §2 response. -1. */
+int ctl_vif_error(struct fex_ctl_err *err, int rc, const char *field,
+		  const char *msg, bool vdp);
+/* err = "out of memory". -1. */
+int ctl_no_memory(struct fex_ctl_err *err);
+struct fex_profile;
+/* A profile as profile.get returns it (without "vifs"); NULL on ENOMEM. */
+json_t *ctl_profile_json(const struct fex_profile *p);
+
+/* One object kind of the state document (fex_state.c puts them
+ * together): the array as saved (NULL on ENOMEM), and one element
+ * re-created with the parser and action of its method (0, or -1 with
+ * err). */
+json_t *ctl_profile_dump(struct fex_ctl *ctl);
+int ctl_profile_restore(struct fex_ctl *ctl, const json_t *e,
+			struct fex_ctl_err *err);
+json_t *ctl_vif_dump(struct fex_ctl *ctl);
+int ctl_vif_restore(struct fex_ctl *ctl, const json_t *e,
+		    struct fex_ctl_err *err);
+json_t *ctl_viflist_dump(struct fex_ctl *ctl);
+int ctl_viflist_restore(struct fex_ctl *ctl, const json_t *e,
+			struct fex_ctl_err *err);
 
 /* Find a method by name; NULL if none. */
 const struct fex_ctl_method *ctl_method_find(const struct fex_ctl *ctl,
 					     const char *name);
 
-/* Re-create what a state document holds (fex_ctl_methods.c): the same
+/* Re-create what a state document holds (fex_state.c): the same
  * parse and action functions as the methods. */
 int ctl_apply_state(struct fex_ctl *ctl, json_t *doc, const char *file,
 		    char *err, size_t errlen);
-/* Build the state document from the live tables (fex_ctl_methods.c). */
+/* Build the state document from the tables as the writer sees them
+ * (fex_state.c; inside a change: the staged view). */
 json_t *ctl_dump_state(struct fex_ctl *ctl);
 
 /* ---- persistence (fex_state.c) ---- */
