@@ -217,6 +217,39 @@ json_t *fex_ctl_call(struct fex_ctl *ctl, json_t *request,
 char *fex_ctl_call_line(struct fex_ctl *ctl, const char *line, size_t len,
 			const struct fex_ctl_peer *peer);
 
+/*
+ * Typed calls for the process itself (start-up config, --stats-json):
+ * the action functions the methods call, without JSON-RPC. Same thread
+ * rules as fex_ctl_call(); must not be called from a method's handler.
+ *
+ * Changes: each call is one change, as one FEX_CTL_MUTATES request:
+ * saved, then published (a refused save: err->code FEX_CTL_E_SAVE and
+ * nothing published). 0, or -1 with err (code, field, message; the
+ * same checks and messages as the method).
+ *   fex_ctl_profile_set:   profile.set with every field given (*p
+ *                          complete: start from fex_profile_get() or
+ *                          fex_profile_defaults()); cluster "default"
+ *   fex_ctl_vif_associate: vif.associate; a->port_spec is opened
+ *                          through the hook unless the VIF has it
+ *                          (a->port_id is ignored); *info (may be NULL)
+ *                          is the VIF as it is afterwards
+ *   fex_ctl_viflist_set:   viflist.set
+ * Reads: the results of stats, port.list and vif.stats {} (a new
+ * reference), or NULL with err.
+ */
+struct fex_profile;
+struct fex_vif_assoc;
+struct fex_vif_info;
+int fex_ctl_profile_set(struct fex_ctl *ctl, const struct fex_profile *p,
+			struct fex_ctl_err *err);
+int fex_ctl_vif_associate(struct fex_ctl *ctl, const struct fex_vif_assoc *a,
+			  struct fex_vif_info *info, struct fex_ctl_err *err);
+int fex_ctl_viflist_set(struct fex_ctl *ctl, uint16_t id, const uint16_t *vifs,
+			unsigned int n, struct fex_ctl_err *err);
+json_t *fex_ctl_stats(struct fex_ctl *ctl, struct fex_ctl_err *err);
+json_t *fex_ctl_port_list(struct fex_ctl *ctl, struct fex_ctl_err *err);
+json_t *fex_ctl_vif_stats(struct fex_ctl *ctl, struct fex_ctl_err *err);
+
 /* The state as saved: {"version":1,"profiles":[...],"vifs":[...],
  * "viflists":[...]}; a new reference. */
 json_t *fex_ctl_state_dump(struct fex_ctl *ctl);

@@ -74,25 +74,24 @@ no_params(const json_t *params, struct fex_ctl_err *err)
 	return 0;
 }
 
-static int
-m_port_list(struct fex_ctl *ctl, json_t *params, json_t **result,
-	    struct fex_ctl_err *err)
+json_t *
+fex_ctl_port_list(struct fex_ctl *ctl, struct fex_ctl_err *err)
 {
 	json_t *a, *e;
 	size_t i;
 
-	if (no_params(params, err) < 0)
-		return -1;
 	if (ctl->hooks.port_list == NULL) {
-		*result = json_array();
-		return *result != NULL ? 0 : ctl_no_memory(err);
+		a = json_array();
+		if (a == NULL)
+			ctl_no_memory(err);
+		return a;
 	}
 	a = ctl->hooks.port_list(ctl->hooks.ctx);
 	if (!json_is_array(a)) {
 		json_decref(a);
 		fex_ctl_err_set(err, FEX_CTL_E_FAILED, NULL,
 				"the port layer could not list its ports");
-		return -1;
+		return NULL;
 	}
 	json_array_foreach(a, i, e) {
 		json_t *pid = json_object_get(e, "port_id");
@@ -105,26 +104,32 @@ m_port_list(struct fex_ctl *ctl, json_t *params, json_t **result,
 		if (vif != 0)
 			json_object_set_new(e, "vif", json_integer(vif));
 	}
-	*result = a;
-	return 0;
+	return a;
 }
 
 static int
-m_stats(struct fex_ctl *ctl, json_t *params, json_t **result,
-	struct fex_ctl_err *err)
+m_port_list(struct fex_ctl *ctl, json_t *params, json_t **result,
+	    struct fex_ctl_err *err)
+{
+	if (no_params(params, err) < 0)
+		return -1;
+	*result = fex_ctl_port_list(ctl, err);
+	return *result != NULL ? 0 : -1;
+}
+
+json_t *
+fex_ctl_stats(struct fex_ctl *ctl, struct fex_ctl_err *err)
 {
 	struct fex_ctl_counters c;
 	json_t *o;
 
-	if (no_params(params, err) < 0)
-		return -1;
 	o = ctl->hooks.stats != NULL ? ctl->hooks.stats(ctl->hooks.ctx) :
 		json_object();
 	if (!json_is_object(o)) {
 		json_decref(o);
 		fex_ctl_err_set(err, FEX_CTL_E_FAILED, NULL,
 				"the port layer could not report its figures");
-		return -1;
+		return NULL;
 	}
 	fex_ctl_counters(ctl, &c);
 	json_object_set_new(o, "control",
@@ -136,8 +141,17 @@ m_stats(struct fex_ctl *ctl, json_t *params, json_t **result,
 			  "oversized", (json_int_t)c.oversized,
 			  "timed_out", (json_int_t)c.timed_out,
 			  "overflowed", (json_int_t)c.overflowed));
-	*result = o;
-	return 0;
+	return o;
+}
+
+static int
+m_stats(struct fex_ctl *ctl, json_t *params, json_t **result,
+	struct fex_ctl_err *err)
+{
+	if (no_params(params, err) < 0)
+		return -1;
+	*result = fex_ctl_stats(ctl, err);
+	return *result != NULL ? 0 : -1;
 }
 
 static int

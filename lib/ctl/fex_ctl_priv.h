@@ -107,6 +107,14 @@ int ctl_port_opened(struct fex_ctl *ctl, uint16_t port_id);
 /* The change stops using port_id. Outside a change the port is closed
  * now. 0, or -ENOSPC (the caller fails). */
 int ctl_port_released(struct fex_ctl *ctl, uint16_t port_id);
+/* The same for a request or typed call named what, errors in err:
+ * start: 0, or -1 (a change is open already); end: publish if ok and
+ * the state is saved (0), else drop the change (-1; a refused save
+ * fills err with FEX_CTL_E_SAVE). */
+int ctl_change_start(struct fex_ctl *ctl, const char *what,
+		     struct fex_ctl_err *err);
+int ctl_change_end(struct fex_ctl *ctl, const char *what, bool ok,
+		   struct fex_ctl_err *err);
 /* Close a port through the hook now (errors logged). */
 void ctl_port_detach(struct fex_ctl *ctl, uint16_t port_id);
 

@@ -158,9 +158,39 @@ profile_parse(const json_t *params, struct fex_profile *p,
 		return -1;
 	if (rc == 0)
 		p->enabled = b;
-	if (p->native_vlan != 0 && !fex_vlan_test(p->vlans, p->native_vlan))
-		fex_vlan_set(p->vlans, p->native_vlan);	/* always allowed */
 	return 0;
+}
+
+/* The action of profile.set: create or modify *p, its native VLAN always
+ * among the allowed ones. 0, or -1 with err. */
+static int
+profile_apply(struct fex_ctl *ctl, struct fex_profile *p,
+	      struct fex_ctl_err *err)
+{
+	char msg[CTL_MSG_LEN] = "";
+	int rc;
+
+	if (p->native_vlan != 0 && p->native_vlan <= FEX_VLAN_MAX)
+		fex_vlan_set(p->vlans, p->native_vlan);	/* always allowed */
+	rc = fex_profile_set(ctl->db, NULL, p, msg, sizeof(msg));
+	if (rc == -EBUSY)
+		return ctl_vif_error(err, rc, "max_ports", msg, false);
+	if (rc < 0)
+		return ctl_vif_error(err, rc, NULL, msg, false);
+	return 0;
+}
+
+int
+fex_ctl_profile_set(struct fex_ctl *ctl, const struct fex_profile *p,
+		    struct fex_ctl_err *err)
+{
+	struct fex_profile q = *p;
+	int rc;
+
+	if (ctl_change_start(ctl, "profile.set", err) < 0)
+		return -1;
+	rc = profile_apply(ctl, &q, err);
+	return ctl_change_end(ctl, "profile.set", rc == 0, err);
 }
 
 /* Create or modify: the named profile (or the defaults) plus params. */
@@ -170,9 +200,7 @@ ctl_profile_set(struct fex_ctl *ctl, const json_t *params, json_t **result,
 {
 	struct fex_profile p;
 	const char *name;
-	char msg[CTL_MSG_LEN] = "";
 	bool existed;
-	int rc;
 
 	if (param_only(params, profile_fields, err) < 0 ||
 	    param_cluster(params, err) < 0 ||
@@ -183,14 +211,8 @@ ctl_profile_set(struct fex_ctl *ctl, const json_t *params, json_t **result,
 		fex_profile_defaults(&p);
 		snprintf(p.name, sizeof(p.name), "%s", name);
 	}
-	if (profile_parse(params, &p, err) < 0)
+	if (profile_parse(params, &p, err) < 0 || profile_apply(ctl, &p, err) < 0)
 		return -1;
-	rc = fex_profile_set(ctl->db, NULL, &p, msg, sizeof(msg));
-	if (rc < 0) {
-		if (rc == -EBUSY)
-			return ctl_vif_error(err, rc, "max_ports", msg, false);
-		return ctl_vif_error(err, rc, NULL, msg, false);
-	}
 	*result = ctl_profile_json(&p);
 	if (*result != NULL)
 		json_object_set_new(*result, "created", json_boolean(!existed));

@@ -137,33 +137,34 @@ vif_action(struct fex_ctl *ctl, enum fex_vif_state state,
  * (closed once it is). On success *info is the VIF as it is now.
  */
 static int
-ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
-	     struct fex_vif_info *info, struct fex_ctl_err *err)
+ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state,
+	     struct fex_vif_assoc *a, struct fex_vif_info *info,
+	     struct fex_ctl_err *err)
 {
 	struct fex_vif_info old;
 	char msg[CTL_MSG_LEN] = "";
 	bool had, new_port = false;
 	int rc;
 
-	had = fex_vif_get(ctl->db, r->a.vif, &old) == 0;
-	if (had && strcmp(old.port_spec, r->spec) == 0) {
-		r->a.port_id = old.port_id;
+	had = fex_vif_get(ctl->db, a->vif, &old) == 0;
+	if (had && strcmp(old.port_spec, a->port_spec) == 0) {
+		a->port_id = old.port_id;
 	} else {
-		struct port_user u = { .spec = r->spec };
+		struct port_user u = { .spec = a->port_spec };
 
 		fex_vif_foreach(ctl->db, port_user_cb, &u);
 		if (u.vif != 0) {
 			fex_ctl_err_set(err, FEX_CTL_E_IN_USE, "port",
 				"port '%s' is already used by VIF %u; disassociate "
-				"VIF %u or name another port", r->spec, u.vif, u.vif);
+				"VIF %u or name another port", a->port_spec, u.vif, u.vif);
 			snprintf(err->response, sizeof(err->response), "bad-state");
 			return -1;
 		}
 		if (had && old.state != FEX_VIF_PREASSOCIATED) {
 			fex_ctl_err_set(err, FEX_CTL_E_BAD_STATE, "port",
 				"VIF %u is %s on port '%s'; disassociate it before "
-				"binding it to port '%s'", r->a.vif,
-				fex_vif_state_name(old.state), old.port_spec, r->spec);
+				"binding it to port '%s'", a->vif,
+				fex_vif_state_name(old.state), old.port_spec, a->port_spec);
 			snprintf(err->response, sizeof(err->response), "bad-state");
 			return -1;
 		}
@@ -171,23 +172,23 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
 		    ctl->hooks.port_attach_vif == NULL) {
 			fex_ctl_err_set(err, FEX_CTL_E_FAILED, "port",
 				"cannot open port '%s': no port layer in this "
-				"process", r->spec);
+				"process", a->port_spec);
 			snprintf(err->response, sizeof(err->response), "error");
 			return -1;
 		}
 		if (ctl->hooks.port_attach_vif != NULL)
-			rc = ctl->hooks.port_attach_vif(ctl->hooks.ctx, r->spec,
-							r->profile, &r->a.port_id,
+			rc = ctl->hooks.port_attach_vif(ctl->hooks.ctx, a->port_spec,
+							a->profile, &a->port_id,
 							msg, sizeof(msg));
 		else
-			rc = ctl->hooks.port_attach(ctl->hooks.ctx, r->spec,
-						    &r->a.port_id, msg, sizeof(msg));
+			rc = ctl->hooks.port_attach(ctl->hooks.ctx, a->port_spec,
+						    &a->port_id, msg, sizeof(msg));
 		if (rc < 0) {
 			/* out of ports, VFs or memory: the VDP answer for it */
 			bool out_of = rc == -ENOSPC || rc == -ENOMEM;
 
 			fex_ctl_err_set(err, out_of ? FEX_CTL_E_RESOURCES : FEX_CTL_E_FAILED,
-				"port", "cannot open port '%s': %s", r->spec,
+				"port", "cannot open port '%s': %s", a->port_spec,
 				msg[0] != '\0' ? msg : strerror(-rc));
 			snprintf(err->response, sizeof(err->response), "%s",
 				 out_of ? "insufficient-resources" : "error");
@@ -196,21 +197,45 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state, struct vif_req *r,
 		new_port = true;
 	}
 	msg[0] = '\0';
-	rc = vif_action(ctl, state, &r->a, msg, sizeof(msg));
-	if (rc == 0 && new_port && ctl_port_opened(ctl, r->a.port_id) < 0)
+	rc = vif_action(ctl, state, a, msg, sizeof(msg));
+	if (rc == 0 && new_port && ctl_port_opened(ctl, a->port_id) < 0)
 		rc = -ENOMEM;
 	if (rc < 0) {
 		if (new_port)
-			ctl_port_detach(ctl, r->a.port_id);
+			ctl_port_detach(ctl, a->port_id);
 		return ctl_vif_error(err, rc, rc == -ENOENT ? "profile" :
 				 rc == -ENOSPC ? "profile" : NULL, msg, true);
 	}
 	/* the port is listed: from here a failure closes it with the change */
 	if (had && new_port && ctl_port_released(ctl, old.port_id) < 0)
 		return ctl_no_memory(err);
-	if (fex_vif_get(ctl->db, r->a.vif, info) < 0)
+	if (fex_vif_get(ctl->db, a->vif, info) < 0)
 		return ctl_no_memory(err);
 	return 0;
+}
+
+int
+fex_ctl_vif_associate(struct fex_ctl *ctl, const struct fex_vif_assoc *a,
+		      struct fex_vif_info *info, struct fex_ctl_err *err)
+{
+	struct fex_vif_assoc b = *a;
+	struct fex_vif_info got;
+	int rc;
+
+	if (a->port_spec == NULL || a->port_spec[0] == '\0' ||
+	    a->profile == NULL || a->instance_uuid == NULL) {
+		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, a->port_spec == NULL ||
+				a->port_spec[0] == '\0' ? "port" :
+				a->profile == NULL ? "profile" : "instance_uuid",
+				"vif.associate needs a port, a profile and an "
+				"instance_uuid");
+		return -1;
+	}
+	if (ctl_change_start(ctl, "vif.associate", err) < 0)
+		return -1;
+	rc = ctl_vif_bind(ctl, FEX_VIF_ASSOCIATED, &b, info != NULL ? info : &got,
+			  err);
+	return ctl_change_end(ctl, "vif.associate", rc == 0, err);
 }
 
 static int
@@ -221,7 +246,7 @@ vif_request(struct fex_ctl *ctl, json_t *params, enum fex_vif_state state,
 	struct vif_req r;
 
 	if (vif_parse(params, vif_fields, &r, err) < 0 ||
-	    ctl_vif_bind(ctl, state, &r, &info, err) < 0)
+	    ctl_vif_bind(ctl, state, &r.a, &info, err) < 0)
 		return -1;
 	*result = vif_json(&info);
 	return 0;
@@ -352,11 +377,24 @@ vif_stats_cb(const struct fex_vif_info *v, void *arg)
 	return json_array_append_new(w->a, o) == 0 ? 0 : -ENOMEM;
 }
 
+json_t *
+fex_ctl_vif_stats(struct fex_ctl *ctl, struct fex_ctl_err *err)
+{
+	struct stats_walk w = { .ctl = ctl };
+
+	w.a = json_array();
+	if (w.a == NULL || fex_vif_foreach(ctl->db, vif_stats_cb, &w) < 0) {
+		json_decref(w.a);
+		ctl_no_memory(err);
+		return NULL;
+	}
+	return w.a;
+}
+
 static int
 m_vif_stats(struct fex_ctl *ctl, json_t *params, json_t **result,
 	    struct fex_ctl_err *err)
 {
-	struct stats_walk w = { .ctl = ctl };
 	struct fex_vif_info v;
 	uint16_t vif;
 	int rc;
@@ -373,13 +411,8 @@ m_vif_stats(struct fex_ctl *ctl, json_t *params, json_t **result,
 		*result = vif_stats_json(ctl, &v);
 		return *result != NULL ? 0 : ctl_no_memory(err);
 	}
-	w.a = json_array();
-	if (w.a == NULL || fex_vif_foreach(ctl->db, vif_stats_cb, &w) < 0) {
-		json_decref(w.a);
-		return ctl_no_memory(err);
-	}
-	*result = w.a;
-	return 0;
+	*result = fex_ctl_vif_stats(ctl, err);
+	return *result != NULL ? 0 : -1;
 }
 
 #define VIF_USAGE "{vif, port, mac, profile, instance_uuid, cluster?}"
@@ -445,5 +478,5 @@ ctl_vif_restore(struct fex_ctl *ctl, const json_t *e, struct fex_ctl_err *err)
 	    param_enum(e, "state", true, vif_state_names, &st, err) < 0)
 		return -1;
 	return ctl_vif_bind(ctl, st == 0 ? FEX_VIF_PREASSOCIATED :
-			    FEX_VIF_ASSOCIATED, &r, &info, err);
+			    FEX_VIF_ASSOCIATED, &r.a, &info, err);
 }

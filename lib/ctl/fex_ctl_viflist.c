@@ -50,24 +50,47 @@ viflist_id(const json_t *params, const char *const *fields, uint16_t *id,
 	return 0;
 }
 
+/* The action of viflist.set. 0, or -1 with err. */
+static int
+viflist_apply(struct fex_ctl *ctl, uint16_t id, const uint16_t *vifs,
+	      unsigned int n, struct fex_ctl_err *err)
+{
+	char msg[CTL_MSG_LEN] = "";
+	int rc;
+
+	rc = fex_viflist_set(ctl->db, id, vifs, n, msg, sizeof(msg));
+	if (rc < 0)
+		return ctl_vif_error(err, rc, strncmp(msg, "id:", 3) == 0 ?
+				     "id" : "vifs", msg, false);
+	return 0;
+}
+
+int
+fex_ctl_viflist_set(struct fex_ctl *ctl, uint16_t id, const uint16_t *vifs,
+		    unsigned int n, struct fex_ctl_err *err)
+{
+	int rc;
+
+	if (ctl_change_start(ctl, "viflist.set", err) < 0)
+		return -1;
+	rc = viflist_apply(ctl, id, vifs, n, err);
+	return ctl_change_end(ctl, "viflist.set", rc == 0, err);
+}
+
 static int
 ctl_viflist_set(struct fex_ctl *ctl, const json_t *params, json_t **result,
 		struct fex_ctl_err *err)
 {
 	static const char *const fields[] = { "id", "vifs", "cluster", NULL };
 	uint16_t vifs[FEX_VIF_MAX];
-	char msg[CTL_MSG_LEN] = "";
 	unsigned int n;
 	uint16_t id;
-	int rc;
 
 	if (viflist_id(params, fields, &id, err) < 0 ||
 	    param_uint_list(params, "vifs", true, FEX_VIF_MIN, FEX_VIF_MAX,
-			    "VIF ids", vifs, RTE_DIM(vifs), &n, err) < 0)
+			    "VIF ids", vifs, RTE_DIM(vifs), &n, err) < 0 ||
+	    viflist_apply(ctl, id, vifs, n, err) < 0)
 		return -1;
-	rc = fex_viflist_set(ctl->db, id, vifs, n, msg, sizeof(msg));
-	if (rc < 0)
-		return ctl_vif_error(err, rc, "vifs", msg, false);
 	*result = viflist_json(id, vifs, n);
 	return 0;
 }

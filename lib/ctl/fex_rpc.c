@@ -178,6 +178,38 @@ fex_ctl_state_dump(struct fex_ctl *ctl)
 	return ctl_dump_state(ctl);
 }
 
+int
+ctl_change_start(struct fex_ctl *ctl, const char *what,
+		 struct fex_ctl_err *err)
+{
+	if (ctl_change_begin(ctl) == 0)
+		return 0;
+	fex_ctl_err_set(err, FEX_CTL_E_INTERNAL, NULL,
+		"%s: another change is being made (changes do not nest: a "
+		"changing method or typed call made inside another)", what);
+	return -1;
+}
+
+int
+ctl_change_end(struct fex_ctl *ctl, const char *what, bool ok,
+	       struct fex_ctl_err *err)
+{
+	char why[256];
+
+	if (!ok) {
+		ctl_change_abort(ctl);	/* nothing of it was published */
+		return -1;
+	}
+	if (ctl_change_commit(ctl, why, sizeof(why)) == 0)
+		return 0;
+	CTL_LOG(ERR, "%s refused, nothing published: %s", what, why);
+	fex_ctl_err_set(err, FEX_CTL_E_SAVE, NULL,
+		"%s not done: the state could not be saved (%s); nothing was "
+		"changed, free space or fix the state directory and retry",
+		what, why);
+	return -1;
+}
+
 static const char *
 vdp_response(int code)
 {
@@ -242,8 +274,8 @@ dispatch(struct fex_ctl *ctl, const struct fex_ctl_method *m, json_t *id,
 {
 	struct fex_ctl_err err = { .code = 0 };
 	bool vdp = (m->flags & FEX_CTL_VDP) != 0;
+	bool mutates = (m->flags & FEX_CTL_MUTATES) != 0, ok;
 	json_t *result = NULL;
-	char why[256];
 	int rc;
 
 	if ((m->flags & FEX_CTL_MUTATES) && peer != NULL && !peer->may_change) {
@@ -253,31 +285,18 @@ dispatch(struct fex_ctl *ctl, const struct fex_ctl_method *m, json_t *id,
 			m->name, (unsigned int)peer->uid);
 		return error_reply(id, &err, vdp);
 	}
-	if ((m->flags & FEX_CTL_MUTATES) && ctl_change_begin(ctl) < 0) {
-		fex_ctl_err_set(&err, FEX_CTL_E_INTERNAL, NULL,
-			"%s: another change is being made (a method called "
-			"fex_ctl_call() for a changing method)", m->name);
+	if (mutates && ctl_change_start(ctl, m->name, &err) < 0)
 		return error_reply(id, &err, vdp);
-	}
 	rc = m->handler(ctl, params, &result, &err);
-	if (rc < 0 || result == NULL) {
-		/* nothing of it was published: drop what it staged */
-		if (m->flags & FEX_CTL_MUTATES)
-			ctl_change_abort(ctl);
+	ok = rc == 0 && result != NULL;
+	/* a change: saved, then published; or dropped, never seen */
+	if (mutates && ctl_change_end(ctl, m->name, ok, &err) < 0)
+		ok = false;
+	if (!ok) {
 		json_decref(result);
 		if (err.code == 0)
 			fex_ctl_err_set(&err, FEX_CTL_E_INTERNAL, NULL,
 					"%s failed without saying why", m->name);
-		return error_reply(id, &err, vdp);
-	}
-	if ((m->flags & FEX_CTL_MUTATES) &&
-	    ctl_change_commit(ctl, why, sizeof(why)) < 0) {
-		json_decref(result);
-		CTL_LOG(ERR, "%s refused, nothing published: %s", m->name, why);
-		fex_ctl_err_set(&err, FEX_CTL_E_SAVE, NULL,
-			"%s not done: the state could not be saved (%s); "
-			"nothing was changed, free space or fix the state "
-			"directory and retry", m->name, why);
 		return error_reply(id, &err, vdp);
 	}
 	if (vdp && json_is_object(result) &&
