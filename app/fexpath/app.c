@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_cfgfile.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
@@ -192,156 +190,6 @@ fex_app_stats(struct fex_dp *dp)
 	o = json_pack("{s:[o], s:o, s:I, s:I}", "uplinks", uplink, "workers", workers,
 		      "tsc_hz", (json_int_t)fex_dp_hz(dp), "mbufs_in_use", (json_int_t)fex_dp_mbufs_in_use(dp));
 	return o;
-}
-
-/* ---- [profile X] / [vif N] / [viflist N] sections of the config ---- */
-
-/* "10,20,30-32" -> [10,20,30,31,32]; NULL if not such a list. */
-static json_t *
-int_list(const char *s)
-{
-	json_t *a = json_array();
-	const char *p = s;
-
-	while (*p != '\0') {
-		char *end;
-		long lo = strtol(p, &end, 10), hi;
-
-		if (end == p)
-			goto bad;
-		hi = lo;
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtol(p, &end, 10);
-			if (end == p || hi < lo || hi - lo > 4096)
-				goto bad;
-		}
-		for (; lo <= hi; lo++)
-			json_array_append_new(a, json_integer(lo));
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p != '\0')
-			goto bad;
-	}
-	return a;
-bad:
-	json_decref(a);
-	return NULL;
-}
-
-/* An INI value as the JSON the method expects: lists for vlans/vifs,
- * integers, booleans, else strings. */
-static json_t *
-ini_value(const char *key, const char *val)
-{
-	char *end;
-	long long n;
-
-	if (strcmp(key, "vlans") == 0 || strcmp(key, "vifs") == 0) {
-		json_t *a = int_list(val);
-
-		return a != NULL ? a : json_string(val);
-	}
-	if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0)
-		return json_true();
-	if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0)
-		return json_false();
-	errno = 0;
-	n = strtoll(val, &end, 10);
-	if (*val != '\0' && *end == '\0' && errno == 0 &&
-	    strcmp(key, "mac") != 0 && strcmp(key, "instance_uuid") != 0)
-		return json_integer(n);
-	return json_string(val);
-}
-
-static int
-call_section(struct fex_ctl *ctl, struct rte_cfgfile *file, const char *sect,
-	     const char *method, const char *id_key, const char *id,
-	     char *err, size_t errlen)
-{
-	int n = rte_cfgfile_section_num_entries(file, sect), j, rc = 0;
-	json_t *params = json_object(), *req, *resp, *e;
-
-	if (n < 0)
-		n = 0;
-	{
-		struct rte_cfgfile_entry entries[n + 1];
-
-		rte_cfgfile_section_entries(file, sect, entries, n);
-		json_object_set_new(params, id_key, ini_value("", id));
-		for (j = 0; j < n; j++)
-			json_object_set_new(params, entries[j].name,
-					    ini_value(entries[j].name, entries[j].value));
-	}
-	req = json_pack("{s:s, s:s, s:o, s:i}", "jsonrpc", "2.0", "method", method,
-			"params", params, "id", 1);
-	resp = fex_ctl_call(ctl, req, NULL);
-	e = json_object_get(resp, "error");
-	if (e != NULL) {
-		snprintf(err, errlen, "[%s]: %s", sect,
-			 json_string_value(json_object_get(e, "message")));
-		rc = -EINVAL;
-	}
-	json_decref(req);
-	json_decref(resp);
-	return rc;
-}
-
-int
-fex_app_load_sections(struct fex_ctl *ctl, const char *path, char *err,
-		      size_t errlen)
-{
-	static const struct {
-		const char *prefix, *method, *id_key;
-	} kinds[] = {	/* in dependency order */
-		{ "profile ", "profile.set", "name" },
-		{ "vif ", "vif.associate", "vif" },
-		{ "viflist ", "viflist.set", "id" },
-	};
-	struct rte_cfgfile *file;
-	unsigned int k;
-	int n, i, rc = 0;
-
-	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
-	if (file == NULL) {
-		snprintf(err, errlen, "cannot read %s", path);
-		return -EINVAL;
-	}
-	n = rte_cfgfile_num_sections(file, NULL, 0);
-	{
-		char *names[n > 0 ? n : 1];
-		char buf[n > 0 ? n : 1][CFG_NAME_LEN];
-
-		for (i = 0; i < n; i++)
-			names[i] = buf[i];
-		rte_cfgfile_sections(file, names, n);
-		for (i = 0; i < n; i++) {
-			bool known = strcmp(names[i], "fexpath") == 0;
-
-			for (k = 0; k < RTE_DIM(kinds); k++)
-				known |= strncmp(names[i], kinds[k].prefix,
-						 strlen(kinds[k].prefix)) == 0;
-			if (!known) {
-				snprintf(err, errlen, "%s: unknown section [%s]; allowed: "
-					 "[fexpath], [profile NAME], [vif ID], [viflist ID]",
-					 path, names[i]);
-				rc = -EINVAL;
-				goto out;
-			}
-		}
-		for (k = 0; k < RTE_DIM(kinds) && rc == 0; k++)
-			for (i = 0; i < n && rc == 0; i++)
-				if (strncmp(names[i], kinds[k].prefix,
-					    strlen(kinds[k].prefix)) == 0)
-					rc = call_section(ctl, file, names[i],
-							  kinds[k].method, kinds[k].id_key,
-							  names[i] + strlen(kinds[k].prefix),
-							  err, errlen);
-	}
-out:
-	rte_cfgfile_close(file);
-	return rc;
 }
 
 /* ---- observer: a table reader for statistics and telemetry ---- */

@@ -19,10 +19,12 @@ json_t *fex_app_port_list(struct fex_dp *dp);
 json_t *fex_app_stats(struct fex_dp *dp);
 
 /* Apply the [profile NAME], [vif ID] and [viflist ID] sections of the
- * config file through the control methods (same checks as the socket).
- * 0 or -errno with a message in err. */
-int fex_app_load_sections(struct fex_ctl *ctl, const char *path, char *err,
-			  size_t errlen);
+ * config file (config_sections.c) with lib/ctl's typed calls: the
+ * actions of the control methods, same checks, each change saved and
+ * then published. 0 or -EINVAL with a message in err naming the section.
+ * Thread safety: before fex_ctl_start() (the control thread's role). */
+int fex_app_load_sections(struct fex_ctl *ctl, struct fex_vif_db *db,
+			  const char *path, char *err, size_t errlen);
 
 /* Register the /fexpath/... telemetry commands. */
 void fex_app_telemetry_init(struct fex_dp *dp);

@@ -139,20 +139,16 @@ mbuf_audit(void)
 static void
 write_stats_json(struct fex_ctl *ctl, const char *path)
 {
-	static const char *const methods[] = { "stats", "port.list", "vif.stats" };
+	struct fex_ctl_err err = { .code = 0 };
 	json_t *out = json_object();
-	unsigned int i;
 	FILE *f;
 
-	for (i = 0; i < RTE_DIM(methods); i++) {
-		json_t *req = json_pack("{s:s, s:s, s:{}, s:i}", "jsonrpc", "2.0",
-					"method", methods[i], "params", "id", 1);
-		json_t *resp = fex_ctl_call(ctl, req, NULL);
-
-		json_object_set(out, methods[i], json_object_get(resp, "result"));
-		json_decref(resp);
-		json_decref(req);
-	}
+	/* keyed by the method each figure comes from (absent if it failed) */
+	json_object_set_new(out, "stats", fex_ctl_stats(ctl, &err));
+	json_object_set_new(out, "port.list", fex_ctl_port_list(ctl, &err));
+	json_object_set_new(out, "vif.stats", fex_ctl_vif_stats(ctl, &err));
+	if (err.code != 0)
+		fprintf(stderr, "fexpath: %s: %s\n", path, err.message);
 	json_object_set_new(out, "mbufs", mbuf_audit());
 	f = fopen(path, "w");
 	if (f == NULL || json_dumpf(out, f, JSON_INDENT(2)) < 0)
@@ -258,7 +254,7 @@ main(int argc, char **argv)
 	if (fex_ctl_restore(ctl, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "state: %s\n", err);
 	if (cfg.config_path[0] != '\0' &&
-	    fex_app_load_sections(ctl, cfg.config_path, err, sizeof(err)) < 0)
+	    fex_app_load_sections(ctl, fex_dp_db(dp), cfg.config_path, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "config: %s\n", err);
 	if (fex_ctl_start(ctl, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "control socket: %s\n", err);

@@ -81,7 +81,7 @@ enum fex_ctl_code {
 	FEX_CTL_E_RESOURCES	= -32003, /* a table or max_ports is full; too many clients */
 	FEX_CTL_E_IN_USE	= -32004, /* still used (profile by VIFs, port by a VIF) */
 	FEX_CTL_E_PERMISSION	= -32005, /* changing method, peer not root nor in the group */
-	FEX_CTL_E_SAVE		= -32006, /* state file not written: change rolled back */
+	FEX_CTL_E_SAVE		= -32006, /* state file not written: change not published */
 };
 
 /*
@@ -162,9 +162,11 @@ struct fex_ctl;
 /*
  * A method: registered once, by name. The handler parses params, calls
  * the action function, and sets *result (a new reference) or fills err
- * and returns -1. A handler of a FEX_CTL_MUTATES method that changed
- * something may register an undo with fex_ctl_on_undo() (run if saving
- * the state fails) and work for after the save with fex_ctl_on_commit().
+ * and returns -1. A FEX_CTL_MUTATES method runs inside a lib/vif
+ * transaction (fex_vif_db_begin()): what its handler changes in the
+ * tables is saved first and published to the workers only once the
+ * state file is written; if the handler fails or the save is refused
+ * (FEX_CTL_E_SAVE), the workers never see any of it.
  */
 enum {
 	FEX_CTL_MUTATES		= 1 << 0, /* root or the group only; state saved after */
@@ -215,22 +217,50 @@ json_t *fex_ctl_call(struct fex_ctl *ctl, json_t *request,
 char *fex_ctl_call_line(struct fex_ctl *ctl, const char *line, size_t len,
 			const struct fex_ctl_peer *peer);
 
+/*
+ * Typed calls for the process itself (start-up config, --stats-json):
+ * the action functions the methods call, without JSON-RPC. Same thread
+ * rules as fex_ctl_call(); must not be called from a method's handler.
+ *
+ * Changes: each call is one change, as one FEX_CTL_MUTATES request:
+ * saved, then published (a refused save: err->code FEX_CTL_E_SAVE and
+ * nothing published). 0, or -1 with err (code, field, message; the
+ * same checks and messages as the method).
+ *   fex_ctl_profile_set:   profile.set with every field given (*p
+ *                          complete: start from fex_profile_get() or
+ *                          fex_profile_defaults()); cluster "default"
+ *   fex_ctl_vif_associate: vif.associate; a->port_spec is opened
+ *                          through the hook unless the VIF has it
+ *                          (a->port_id is ignored); *info (may be NULL)
+ *                          is the VIF as it is afterwards
+ *   fex_ctl_viflist_set:   viflist.set
+ * Reads: the results of stats, port.list and vif.stats {} (a new
+ * reference), or NULL with err.
+ */
+struct fex_profile;
+struct fex_vif_assoc;
+struct fex_vif_info;
+int fex_ctl_profile_set(struct fex_ctl *ctl, const struct fex_profile *p,
+			struct fex_ctl_err *err);
+int fex_ctl_vif_associate(struct fex_ctl *ctl, const struct fex_vif_assoc *a,
+			  struct fex_vif_info *info, struct fex_ctl_err *err);
+int fex_ctl_viflist_set(struct fex_ctl *ctl, uint16_t id, const uint16_t *vifs,
+			unsigned int n, struct fex_ctl_err *err);
+json_t *fex_ctl_stats(struct fex_ctl *ctl, struct fex_ctl_err *err);
+json_t *fex_ctl_port_list(struct fex_ctl *ctl, struct fex_ctl_err *err);
+json_t *fex_ctl_vif_stats(struct fex_ctl *ctl, struct fex_ctl_err *err);
+
 /* The state as saved: {"version":1,"profiles":[...],"vifs":[...],
  * "viflists":[...]}; a new reference. */
 json_t *fex_ctl_state_dump(struct fex_ctl *ctl);
 
-/* Save the state now (atomically). 0, or -errno with a message in err;
- * 0 without writing anything when there is no state_path. */
+/* Save the state now (atomically), as the writer sees it (inside a
+ * change: the staged view). 0, or -errno with a message in err; 0
+ * without writing anything when there is no state_path. */
 int fex_ctl_save(struct fex_ctl *ctl, char *err, size_t errlen);
 
-/* For handlers (see struct fex_ctl_method). The arg reference is
- * stolen; undo runs (in reverse order) if the save fails, commit after a
- * good save; then arg is released. */
+/* For handlers (see struct fex_ctl_method). */
 const struct fex_ctl_hooks *fex_ctl_hooks(const struct fex_ctl *ctl);
-int fex_ctl_on_undo(struct fex_ctl *ctl,
-		    void (*fn)(struct fex_ctl *ctl, json_t *arg), json_t *arg);
-int fex_ctl_on_commit(struct fex_ctl *ctl,
-		      void (*fn)(struct fex_ctl *ctl, json_t *arg), json_t *arg);
 void fex_ctl_err_set(struct fex_ctl_err *err, int code, const char *field,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -50,12 +50,8 @@ struct ctl_method {
 	char *usage;
 };
 
-struct ctl_deferred {
-	void (*fn)(struct fex_ctl *ctl, json_t *arg);
-	json_t *arg;
-};
-
-#define CTL_DEFERRED_MAX	8
+/* Ports one change may open and release (a VIF request: one of each). */
+#define CTL_CHANGE_PORTS	4
 
 struct fex_ctl {
 	struct fex_vif_db *db;
@@ -72,12 +68,12 @@ struct fex_ctl {
 	struct ctl_method *methods;
 	unsigned int nb_methods;
 
-	/* the request being served */
-	struct ctl_deferred undo[CTL_DEFERRED_MAX];
-	unsigned int nb_undo;
-	struct ctl_deferred commit[CTL_DEFERRED_MAX];
-	unsigned int nb_commit;
-	bool deferred_failed;
+	/* the change being served (ctl_change_begin() .. commit/abort) */
+	bool changing;
+	uint16_t opened[CTL_CHANGE_PORTS];	/* closed unless committed */
+	unsigned int nb_opened;
+	uint16_t released[CTL_CHANGE_PORTS];	/* closed once committed */
+	unsigned int nb_released;
 
 	/* server */
 	int listen_fd;
@@ -88,21 +84,88 @@ struct fex_ctl {
 	struct fex_ctl_counters cnt;	/* updated with __atomic builtins */
 };
 
-/* Forget the undo/commit work queued by an action (restore, errors). */
-void ctl_deferred_drop(struct fex_ctl *ctl);
+/* ---- changes (fex_rpc.c): save, then publish ----
+ *
+ * A change (one FEX_CTL_MUTATES request) runs inside a lib/vif
+ * transaction: its table edits are staged, the state document is built
+ * from the staged view and saved, and only then are they published.
+ * What is not a table edit is listed: a port opened for the change is
+ * closed again if the change is not published; a port the change stops
+ * using is closed once it is. Control thread only. */
 
-/* Built-in methods (fex_ctl_methods.c). */
+/* Open a change. 0, or -EBUSY while one is open (no nesting). */
+int ctl_change_begin(struct fex_ctl *ctl);
+/* Save the staged state; then publish it and close the released ports
+ * (0), or, if the save failed, drop it and close the opened ports
+ * (-errno, why says what went wrong). */
+int ctl_change_commit(struct fex_ctl *ctl, char *why, size_t len);
+/* Drop the staged change and close the opened ports. */
+void ctl_change_abort(struct fex_ctl *ctl);
+/* port_id was opened for the change. Outside a change: nothing (the
+ * port stays). 0, or -ENOSPC (the caller closes the port and fails). */
+int ctl_port_opened(struct fex_ctl *ctl, uint16_t port_id);
+/* The change stops using port_id. Outside a change the port is closed
+ * now. 0, or -ENOSPC (the caller fails). */
+int ctl_port_released(struct fex_ctl *ctl, uint16_t port_id);
+/* The same for a request or typed call named what, errors in err:
+ * start: 0, or -1 (a change is open already); end: publish if ok and
+ * the state is saved (0), else drop the change (-1; a refused save
+ * fills err with FEX_CTL_E_SAVE). */
+int ctl_change_start(struct fex_ctl *ctl, const char *what,
+		     struct fex_ctl_err *err);
+int ctl_change_end(struct fex_ctl *ctl, const char *what, bool ok,
+		   struct fex_ctl_err *err);
+/* Close a port through the hook now (errors logged). */
+void ctl_port_detach(struct fex_ctl *ctl, uint16_t port_id);
+
+/* ---- methods: fex_ctl_methods.c (shared, ports, stats, registry) and
+ * one file per object (fex_ctl_profile.c, fex_ctl_vif.c,
+ * fex_ctl_viflist.c). Control thread only. ---- */
+
+#define CTL_MSG_LEN	384	/* lib/vif error messages */
+
+/* Register every built-in method (SPEC §5), in the order listed. */
 int ctl_register_builtin(struct fex_ctl *ctl);
+/* Register n methods of tab. 0 or the first fex_ctl_register() error. */
+int ctl_register_table(struct fex_ctl *ctl, const struct fex_ctl_method *tab,
+		       unsigned int n);
+int ctl_profile_register(struct fex_ctl *ctl);
+int ctl_vif_register(struct fex_ctl *ctl);
+int ctl_viflist_register(struct fex_ctl *ctl);
+/* Fill err for lib/vif return code rc (message msg, or strerror) with
+ * the JSON-RPC code and, for VDP methods, the SPEC §2 response. -1. */
+int ctl_vif_error(struct fex_ctl_err *err, int rc, const char *field,
+		  const char *msg, bool vdp);
+/* err = "out of memory". -1. */
+int ctl_no_memory(struct fex_ctl_err *err);
+struct fex_profile;
+/* A profile as profile.get returns it (without "vifs"); NULL on ENOMEM. */
+json_t *ctl_profile_json(const struct fex_profile *p);
+
+/* One object kind of the state document (fex_state.c puts them
+ * together): the array as saved (NULL on ENOMEM), and one element
+ * re-created with the parser and action of its method (0, or -1 with
+ * err). */
+json_t *ctl_profile_dump(struct fex_ctl *ctl);
+int ctl_profile_restore(struct fex_ctl *ctl, const json_t *e,
+			struct fex_ctl_err *err);
+json_t *ctl_vif_dump(struct fex_ctl *ctl);
+int ctl_vif_restore(struct fex_ctl *ctl, const json_t *e,
+		    struct fex_ctl_err *err);
+json_t *ctl_viflist_dump(struct fex_ctl *ctl);
+int ctl_viflist_restore(struct fex_ctl *ctl, const json_t *e,
+			struct fex_ctl_err *err);
 
 /* Find a method by name; NULL if none. */
 const struct fex_ctl_method *ctl_method_find(const struct fex_ctl *ctl,
 					     const char *name);
 
-/* Re-create what a state document holds (fex_ctl_methods.c): the same
+/* Re-create what a state document holds (fex_state.c): the same
  * parse and action functions as the methods. */
 int ctl_apply_state(struct fex_ctl *ctl, json_t *doc, const char *file,
 		    char *err, size_t errlen);
-/* Build the state document from the live tables (fex_ctl_methods.c). */
+/* Build the state document from the tables as the writer sees them
+ * (fex_state.c; inside a change: the staged view). */
 json_t *ctl_dump_state(struct fex_ctl *ctl);
 
 /* ---- persistence (fex_state.c) ---- */

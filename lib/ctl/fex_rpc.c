@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * JSON-RPC 2.0: request validation, the method registry, dispatch, and
- * the save-or-undo step after every change.
+ * changes: every change is staged, saved, and only then published.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <fex_vif.h>
 
 #include "fex_ctl_priv.h"
 
@@ -64,58 +66,92 @@ ctl_method_find(const struct fex_ctl *ctl, const char *name)
 	return NULL;
 }
 
-static int
-defer(struct fex_ctl *ctl, struct ctl_deferred *tab, unsigned int *n,
-      void (*fn)(struct fex_ctl *ctl, json_t *arg), json_t *arg)
+void
+ctl_port_detach(struct fex_ctl *ctl, uint16_t port_id)
 {
-	if (*n >= CTL_DEFERRED_MAX || arg == NULL) {
-		/* The change cannot be undone: it will not be saved either. */
-		ctl->deferred_failed = true;
-		json_decref(arg);
-		return arg == NULL ? -ENOMEM : -ENOSPC;
-	}
-	tab[*n].fn = fn;
-	tab[*n].arg = arg;
-	(*n)++;
+	int rc;
+
+	if (ctl->hooks.port_detach == NULL)
+		return;
+	rc = ctl->hooks.port_detach(ctl->hooks.ctx, port_id);
+	if (rc < 0)
+		CTL_LOG(ERR, "port %u: detach failed: %s", port_id, strerror(-rc));
+}
+
+int
+ctl_port_opened(struct fex_ctl *ctl, uint16_t port_id)
+{
+	if (!ctl->changing)
+		return 0;
+	if (ctl->nb_opened == CTL_CHANGE_PORTS)
+		return -ENOSPC;
+	ctl->opened[ctl->nb_opened++] = port_id;
 	return 0;
 }
 
 int
-fex_ctl_on_undo(struct fex_ctl *ctl,
-		void (*fn)(struct fex_ctl *ctl, json_t *arg), json_t *arg)
+ctl_port_released(struct fex_ctl *ctl, uint16_t port_id)
 {
-	return defer(ctl, ctl->undo, &ctl->nb_undo, fn, arg);
+	if (!ctl->changing) {
+		ctl_port_detach(ctl, port_id);
+		return 0;
+	}
+	if (ctl->nb_released == CTL_CHANGE_PORTS)
+		return -ENOSPC;
+	ctl->released[ctl->nb_released++] = port_id;
+	return 0;
 }
 
 int
-fex_ctl_on_commit(struct fex_ctl *ctl,
-		  void (*fn)(struct fex_ctl *ctl, json_t *arg), json_t *arg)
+ctl_change_begin(struct fex_ctl *ctl)
 {
-	return defer(ctl, ctl->commit, &ctl->nb_commit, fn, arg);
-}
+	int rc;
 
-static void
-run_deferred(struct fex_ctl *ctl, struct ctl_deferred *tab, unsigned int *n,
-	     bool reverse, bool call)
-{
-	unsigned int i;
-
-	for (i = 0; i < *n; i++) {
-		struct ctl_deferred *d = &tab[reverse ? *n - 1 - i : i];
-
-		if (call)
-			d->fn(ctl, d->arg);
-		json_decref(d->arg);
-	}
-	*n = 0;
+	if (ctl->changing)
+		return -EBUSY;
+	rc = fex_vif_db_begin(ctl->db);
+	if (rc < 0)
+		return rc;
+	ctl->changing = true;
+	ctl->nb_opened = 0;
+	ctl->nb_released = 0;
+	return 0;
 }
 
 void
-ctl_deferred_drop(struct fex_ctl *ctl)
+ctl_change_abort(struct fex_ctl *ctl)
 {
-	run_deferred(ctl, ctl->undo, &ctl->nb_undo, true, false);
-	run_deferred(ctl, ctl->commit, &ctl->nb_commit, false, false);
-	ctl->deferred_failed = false;
+	unsigned int i;
+
+	if (!ctl->changing)
+		return;
+	/* the workers never saw the change: its new ports carry nothing */
+	fex_vif_db_abort(ctl->db);
+	ctl->changing = false;
+	for (i = ctl->nb_opened; i-- > 0;)
+		ctl_port_detach(ctl, ctl->opened[i]);
+	ctl->nb_opened = 0;
+	ctl->nb_released = 0;
+}
+
+int
+ctl_change_commit(struct fex_ctl *ctl, char *why, size_t len)
+{
+	unsigned int i;
+	int rc;
+
+	rc = fex_ctl_save(ctl, why, len);	/* the staged view */
+	if (rc < 0) {
+		ctl_change_abort(ctl);
+		return rc;
+	}
+	fex_vif_db_commit(ctl->db);		/* published; grace period */
+	ctl->changing = false;
+	for (i = 0; i < ctl->nb_released; i++)
+		ctl_port_detach(ctl, ctl->released[i]);
+	ctl->nb_opened = 0;
+	ctl->nb_released = 0;
+	return 0;
 }
 
 int
@@ -140,6 +176,38 @@ json_t *
 fex_ctl_state_dump(struct fex_ctl *ctl)
 {
 	return ctl_dump_state(ctl);
+}
+
+int
+ctl_change_start(struct fex_ctl *ctl, const char *what,
+		 struct fex_ctl_err *err)
+{
+	if (ctl_change_begin(ctl) == 0)
+		return 0;
+	fex_ctl_err_set(err, FEX_CTL_E_INTERNAL, NULL,
+		"%s: another change is being made (changes do not nest: a "
+		"changing method or typed call made inside another)", what);
+	return -1;
+}
+
+int
+ctl_change_end(struct fex_ctl *ctl, const char *what, bool ok,
+	       struct fex_ctl_err *err)
+{
+	char why[256];
+
+	if (!ok) {
+		ctl_change_abort(ctl);	/* nothing of it was published */
+		return -1;
+	}
+	if (ctl_change_commit(ctl, why, sizeof(why)) == 0)
+		return 0;
+	CTL_LOG(ERR, "%s refused, nothing published: %s", what, why);
+	fex_ctl_err_set(err, FEX_CTL_E_SAVE, NULL,
+		"%s not done: the state could not be saved (%s); nothing was "
+		"changed, free space or fix the state directory and retry",
+		what, why);
+	return -1;
 }
 
 static const char *
@@ -199,15 +267,15 @@ valid_id(const json_t *id)
 	return json_is_string(id) || json_is_integer(id) || json_is_null(id);
 }
 
-/* Run a method; for a changing one, save the state or undo the change. */
+/* Run a method; a changing one inside a change: saved, then published. */
 static json_t *
 dispatch(struct fex_ctl *ctl, const struct fex_ctl_method *m, json_t *id,
 	 json_t *params, const struct fex_ctl_peer *peer)
 {
 	struct fex_ctl_err err = { .code = 0 };
 	bool vdp = (m->flags & FEX_CTL_VDP) != 0;
+	bool mutates = (m->flags & FEX_CTL_MUTATES) != 0, ok;
 	json_t *result = NULL;
-	char why[256];
 	int rc;
 
 	if ((m->flags & FEX_CTL_MUTATES) && peer != NULL && !peer->may_change) {
@@ -217,38 +285,20 @@ dispatch(struct fex_ctl *ctl, const struct fex_ctl_method *m, json_t *id,
 			m->name, (unsigned int)peer->uid);
 		return error_reply(id, &err, vdp);
 	}
-	ctl->nb_undo = 0;
-	ctl->nb_commit = 0;
-	ctl->deferred_failed = false;
+	if (mutates && ctl_change_start(ctl, m->name, &err) < 0)
+		return error_reply(id, &err, vdp);
 	rc = m->handler(ctl, params, &result, &err);
-	if (rc < 0 || result == NULL) {
-		/* A failing handler changed nothing; drop what it queued. */
-		run_deferred(ctl, ctl->undo, &ctl->nb_undo, true, false);
-		run_deferred(ctl, ctl->commit, &ctl->nb_commit, false, false);
+	ok = rc == 0 && result != NULL;
+	/* a change: saved, then published; or dropped, never seen */
+	if (mutates && ctl_change_end(ctl, m->name, ok, &err) < 0)
+		ok = false;
+	if (!ok) {
 		json_decref(result);
 		if (err.code == 0)
 			fex_ctl_err_set(&err, FEX_CTL_E_INTERNAL, NULL,
 					"%s failed without saying why", m->name);
 		return error_reply(id, &err, vdp);
 	}
-	if (m->flags & FEX_CTL_MUTATES) {
-		rc = ctl->deferred_failed ? -ENOSPC :
-			fex_ctl_save(ctl, why, sizeof(why));
-		if (rc < 0) {
-			run_deferred(ctl, ctl->undo, &ctl->nb_undo, true, true);
-			run_deferred(ctl, ctl->commit, &ctl->nb_commit, false, false);
-			json_decref(result);
-			CTL_LOG(ERR, "%s undone: %s", m->name, why);
-			fex_ctl_err_set(&err, FEX_CTL_E_SAVE, NULL,
-				"%s not done: the state could not be saved (%s); "
-				"nothing was changed, free space or fix the state "
-				"directory and retry", m->name,
-				ctl->deferred_failed ? "out of memory for its undo" : why);
-			return error_reply(id, &err, vdp);
-		}
-	}
-	run_deferred(ctl, ctl->undo, &ctl->nb_undo, true, false);
-	run_deferred(ctl, ctl->commit, &ctl->nb_commit, false, true);
 	if (vdp && json_is_object(result) &&
 	    json_object_get(result, "response") == NULL)
 		json_object_set_new(result, "response", json_string("success"));

@@ -135,6 +135,104 @@ fex_state_read(const char *path, json_t **doc, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- the document: built from and re-applied to the tables ---- */
+
+json_t *
+ctl_dump_state(struct fex_ctl *ctl)
+{
+	json_t *profiles = ctl_profile_dump(ctl), *vifs = ctl_vif_dump(ctl);
+	json_t *lists = ctl_viflist_dump(ctl);
+
+	if (profiles == NULL || vifs == NULL || lists == NULL) {
+		json_decref(profiles);
+		json_decref(vifs);
+		json_decref(lists);
+		return NULL;
+	}
+	return json_pack("{s:i, s:o, s:o, s:o}", "version", 1,
+			 "profiles", profiles, "vifs", vifs, "viflists", lists);
+}
+
+static json_t *
+state_array(json_t *doc, const char *key, const char *file, char *err,
+	    size_t errlen)
+{
+	json_t *a = json_object_get(doc, key);
+
+	if (a == NULL)
+		return json_array();
+	if (!json_is_array(a)) {
+		snprintf(err, errlen, "state file %s: \"%s\" must be an array",
+			 file, key);
+		return NULL;
+	}
+	return json_incref(a);
+}
+
+int
+ctl_apply_state(struct fex_ctl *ctl, json_t *doc, const char *file,
+		char *errbuf, size_t errlen)
+{
+	static const char *const top[] = {
+		"version", "profiles", "vifs", "viflists", NULL };
+	json_t *profiles = NULL, *vifs = NULL, *lists = NULL, *e;
+	struct fex_ctl_err err = { .code = 0 };
+	const char *what = "";
+	uint64_t ver;
+	size_t i = 0;
+	int rc = -EINVAL;
+
+	if (!json_is_object(doc)) {
+		snprintf(errbuf, errlen, "state file %s: must be a JSON object "
+			 "{\"version\":1, \"profiles\":[...], \"vifs\":[...], "
+			 "\"viflists\":[...]}", file);
+		return -EINVAL;
+	}
+	if (param_only(doc, top, &err) < 0 ||
+	    param_uint(doc, "version", true, 1, 1, "the state format", &ver,
+		       &err) < 0) {
+		snprintf(errbuf, errlen, "state file %s: %s", file, err.message);
+		return -EINVAL;
+	}
+	profiles = state_array(doc, "profiles", file, errbuf, errlen);
+	vifs = state_array(doc, "vifs", file, errbuf, errlen);
+	lists = state_array(doc, "viflists", file, errbuf, errlen);
+	if (profiles == NULL || vifs == NULL || lists == NULL)
+		goto out;
+
+	what = "profiles";
+	json_array_foreach(profiles, i, e) {
+		rc = json_is_object(e) ? ctl_profile_restore(ctl, e, &err) : -1;
+		if (rc < 0)
+			goto out_item;
+	}
+	what = "vifs";
+	json_array_foreach(vifs, i, e) {
+		rc = json_is_object(e) ? ctl_vif_restore(ctl, e, &err) : -1;
+		if (rc < 0)
+			goto out_item;
+	}
+	what = "viflists";
+	json_array_foreach(lists, i, e) {
+		rc = json_is_object(e) ? ctl_viflist_restore(ctl, e, &err) : -1;
+		if (rc < 0)
+			goto out_item;
+	}
+	rc = 0;
+	goto out;
+out_item:
+	if (err.code == 0)
+		fex_ctl_err_set(&err, FEX_CTL_E_PARAMS, NULL, "must be an object");
+	snprintf(errbuf, errlen, "state file %s: %s[%zu]: %s", file, what, i,
+		 err.message);
+	rc = -EINVAL;
+out:
+	json_decref(profiles);
+	json_decref(vifs);
+	json_decref(lists);
+	return rc;
+}
+
 int
 fex_ctl_restore(struct fex_ctl *ctl, char *err, size_t errlen)
 {

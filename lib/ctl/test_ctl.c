@@ -693,6 +693,48 @@ test_register(void)
 	CU_ASSERT(fex_ctl_register(ctl, &m) == -EEXIST);
 }
 
+/* The typed reads (--stats-json) are the methods' results, and a typed
+ * change made while a request's change is open is refused. */
+static void
+test_typed_reads(void)
+{
+	static const struct {
+		const char *method;
+		json_t *(*fn)(struct fex_ctl *, struct fex_ctl_err *);
+	} reads[] = {
+		{ "port.list", fex_ctl_port_list },
+		{ "vif.stats", fex_ctl_vif_stats },
+	};
+	struct fex_ctl_err err = { .code = 0 };
+	unsigned int i;
+	json_t *r, *t;
+
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"tr\"}") == 0);
+	CU_ASSERT(tcall_code(ctl, "vif.associate", "{\"vif\":40,\"port\":\"ring:tr\","
+			     "\"mac\":\"02:00:00:00:00:28\",\"profile\":\"tr\","
+			     "\"instance_uuid\":\"" UUID1 "\"}") == 0);
+	for (i = 0; i < RTE_DIM(reads); i++) {
+		r = tcall(ctl, reads[i].method, "");
+		t = reads[i].fn(ctl, &err);
+		CU_ASSERT(t != NULL && json_equal(json_object_get(r, "result"), t));
+		CU_ASSERT(json_array_size(t) >= 1);
+		json_decref(r);
+		json_decref(t);
+	}
+	t = fex_ctl_stats(ctl, &err);
+	CU_ASSERT(json_is_object(json_object_get(t, "control")));
+	CU_ASSERT(json_is_array(json_object_get(t, "uplinks")));
+	json_decref(t);
+	CU_ASSERT(ctl_change_begin(ctl) == 0);
+	CU_ASSERT(fex_ctl_viflist_set(ctl, 5, NULL, 0, &err) == -1);
+	CU_ASSERT(err.code == FEX_CTL_E_INTERNAL);
+	ctl_change_abort(ctl);
+	CU_ASSERT(fex_ctl_viflist_set(ctl, 5, NULL, 0, &err) == 0);
+	CU_ASSERT(tcall_code(ctl, "viflist.delete", "{\"id\":5}") == 0);
+	CU_ASSERT(tcall_code(ctl, "vif.disassociate", "{\"vif\":40}") == 0);
+	CU_ASSERT(tcall_code(ctl, "profile.delete", "{\"name\":\"tr\"}") == 0);
+}
+
 int
 main(void)
 {
@@ -721,6 +763,8 @@ main(void)
 	CU_add_test(s, "viflist: set/get/list/delete and errors", test_viflist);
 	CU_add_test(s, "create: bad group, long path", test_create_errors);
 	CU_add_test(s, "register: duplicate refused", test_register);
+	CU_add_test(s, "typed reads = the methods' results; no nested change",
+		    test_typed_reads);
 	CU_add_test(s, "permission: SO_PEERCRED, root or group", test_permission);
 	rc = fex_test_run();
 	tctl_free(ctl);

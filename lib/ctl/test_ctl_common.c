@@ -142,6 +142,12 @@ tctl_free(struct fex_ctl *ctl)
 	db = NULL;
 }
 
+struct fex_vif_db *
+tctl_db(void)
+{
+	return db;
+}
+
 json_t *
 tcall(struct fex_ctl *ctl, const char *method, const char *params)
 {

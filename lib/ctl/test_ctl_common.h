@@ -35,6 +35,9 @@ struct fex_ctl *tctl_new(const char *state_path, const char *socket_path,
 /* The same with more settings: conf's db and hooks are filled in. */
 struct fex_ctl *tctl_new_conf(struct fex_ctl_conf *conf);
 void tctl_free(struct fex_ctl *ctl);
+/* The lib/vif database of the control object made last (one reader,
+ * worker id 0, free for the test to register). */
+struct fex_vif_db *tctl_db(void);
 
 /* Call method with params (a JSON text, "" = none) as a trusted peer;
  * returns the whole response (new reference). */

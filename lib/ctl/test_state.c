@@ -2,7 +2,9 @@
 /*
  * Unit tests of persistence: save -> restore round trip (ports re-created
  * through the hook), a save that fails (full tmpfs) rolls the change back
- * and keeps the old file, and corrupt files are reported by name.
+ * and keeps the old file, a refused save never reaches the workers (their
+ * table and its generation do not move; a good change moves it once),
+ * and corrupt files are reported by name.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +14,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <fex_vif.h>
 
 #include "fex_test.h"
 #include "fex_ctl_priv.h"
@@ -255,6 +259,178 @@ test_save_failure(void)
 	rmdir(mnt);
 }
 
+/* What the workers see, through a reader's snapshot (offline between). */
+struct seen {
+	const struct fex_vif_table *t;
+	uint64_t gen;
+	int cos10;		/* CoS of VIF 10's profile */
+	uint8_t state11;	/* VIF 11's state */
+	uint16_t port12, port13;	/* VIF of the port ids VIF 12 / 13 got */
+	bool vif10;		/* VIF 10 forwards */
+};
+
+static struct fex_vif_reader rd;
+
+static struct seen
+workers_see(uint16_t port12, uint16_t port13)
+{
+	struct seen w;
+	const struct fex_vif_entry *e;
+
+	fex_vif_reader_online(&rd);
+	w.t = fex_vif_reader_snapshot(&rd);
+	w.gen = w.t->gen;
+	e = fex_vif_entry(w.t, 10);
+	w.cos10 = fex_vif_profile(w.t, e)->cos;
+	w.vif10 = fex_vif_active(w.t, e);
+	w.state11 = fex_vif_entry(w.t, 11)->state;
+	w.port12 = fex_vif_of_port(w.t, port12);
+	w.port13 = fex_vif_of_port(w.t, port13);
+	fex_vif_reader_quiescent(&rd);
+	fex_vif_reader_offline(&rd);
+	return w;
+}
+
+static int
+profile_cos(struct fex_ctl *ctl, const char *name)
+{
+	char params[64];
+	json_t *r, *cos;
+	int v;
+
+	snprintf(params, sizeof(params), "{\"name\":\"%s\"}", name);
+	r = tcall(ctl, "profile.get", params);
+	cos = json_object_get(json_object_get(r, "result"), "cos");
+	v = json_is_integer(cos) ? (int)json_integer_value(cos) : -1;
+	json_decref(r);
+	return v;
+}
+
+/* A refused save: the error, and nothing moved for the workers. */
+static void
+expect_save_refused(struct fex_ctl *ctl, const char *method,
+		    const char *params, const char *path)
+{
+	json_t *r = tcall(ctl, method, params);
+	const char *msg = json_string_value(json_object_get(
+		json_object_get(r, "error"), "message"));
+
+	CU_ASSERT(tcode(r) == FEX_CTL_E_SAVE);
+	CU_ASSERT(msg != NULL && strstr(msg, "could not be saved") != NULL);
+	CU_ASSERT(msg != NULL && strstr(msg, path) != NULL);	/* names the file */
+	json_decref(r);
+}
+
+/* Save, then publish: a change whose save is refused is never seen by the
+ * workers (same table, same generation, objects read back as before, no
+ * port left open); a change that is saved moves the generation once. */
+static void
+test_save_then_publish(void)
+{
+	char sub[256], away[256], path[300];
+	struct fex_ctl *ctl;
+	struct seen w0, w1, w;
+	uint16_t port12, port13 = TPORT_MAX - 1;
+	unsigned int open_before;
+	char *before, *after;
+	json_t *r;
+
+	snprintf(sub, sizeof(sub), "%s/sp", dir);
+	snprintf(away, sizeof(away), "%s/sp.away", dir);
+	snprintf(path, sizeof(path), "%s/state.json", sub);
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	tports_reset();
+	ctl = tctl_new(path, NULL, NULL);
+	CU_ASSERT_FATAL(ctl != NULL);
+	CU_ASSERT_FATAL(fex_vif_reader_init(tctl_db(), 0, &rd) == 0);
+	fex_vif_reader_offline(&rd);	/* the writer must not wait for us */
+	populate(ctl);
+
+	/* saved changes: exactly one new generation per request */
+	w0 = workers_see(0, port13);
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"web\",\"cos\":5}") == 0);
+	w1 = workers_see(0, port13);
+	CU_ASSERT(w1.gen == w0.gen + 1);
+	CU_ASSERT(w1.cos10 == 5);
+	r = tcall(ctl, "vif.associate", "{\"vif\":12,\"port\":\"ring:c\","
+		  "\"mac\":\"02:00:00:00:00:0c\",\"profile\":\"web\","
+		  "\"instance_uuid\":\"" UUID1 "\"}");
+	CU_ASSERT_FATAL(tcode(r) == 0);
+	port12 = (uint16_t)json_integer_value(json_object_get(
+		json_object_get(r, "result"), "port_id"));
+	json_decref(r);
+	w = workers_see(port12, port13);
+	CU_ASSERT(w.gen == w1.gen + 1);
+	CU_ASSERT(w.port12 == 12);
+
+	/* the state directory goes away: every save is refused */
+	CU_ASSERT_FATAL(rename(sub, away) == 0);
+	w0 = workers_see(port12, port13);
+	before = tstate(ctl);
+	open_before = tports_open();
+
+	expect_save_refused(ctl, "profile.set", "{\"name\":\"web\",\"cos\":2}", path);
+	w = workers_see(port12, port13);
+	CU_ASSERT_PTR_EQUAL(w.t, w0.t);
+	CU_ASSERT(w.gen == w0.gen);
+	CU_ASSERT(w.cos10 == 5);
+	CU_ASSERT(profile_cos(ctl, "web") == 5);
+
+	expect_save_refused(ctl, "profile.set", "{\"name\":\"fresh\"}", path);
+	CU_ASSERT(tcall_code(ctl, "profile.get", "{\"name\":\"fresh\"}") ==
+		  FEX_CTL_E_NOT_FOUND);
+
+	/* a new VIF on a new port: not published, the port closed again */
+	expect_save_refused(ctl, "vif.associate", "{\"vif\":13,\"port\":\"ring:d\","
+			    "\"mac\":\"02:00:00:00:00:0d\",\"profile\":\"web\","
+			    "\"instance_uuid\":\"" UUID1 "\"}", path);
+	CU_ASSERT(tports.attached == open_before + 1);	/* it was opened ... */
+	CU_ASSERT(tports_open() == open_before);	/* ... and closed */
+	port13 = (uint16_t)open_before;	/* the id it had (lowest free) */
+	w = workers_see(port12, port13);
+	CU_ASSERT_PTR_EQUAL(w.t, w0.t);
+	CU_ASSERT(w.gen == w0.gen);
+	CU_ASSERT(w.port13 == 0);
+	CU_ASSERT(tcall_code(ctl, "vif.stats", "{\"vif\":13}") == FEX_CTL_E_NOT_FOUND);
+
+	/* preassociated -> associated, and a disassociate: neither moves */
+	expect_save_refused(ctl, "vif.associate", "{\"vif\":11,\"port\":\"ring:b\","
+			    "\"mac\":\"02:00:00:00:00:0b\",\"profile\":\"db\","
+			    "\"instance_uuid\":\"" UUID2 "\"}", path);
+	expect_save_refused(ctl, "vif.disassociate", "{\"vif\":10}", path);
+	expect_save_refused(ctl, "viflist.delete", "{\"id\":7}", path);
+	w = workers_see(port12, port13);
+	CU_ASSERT_PTR_EQUAL(w.t, w0.t);
+	CU_ASSERT(w.gen == w0.gen);
+	CU_ASSERT(w.state11 == FEX_VIF_PREASSOCIATED);
+	CU_ASSERT(w.vif10);
+	CU_ASSERT(tports_open() == open_before);	/* VIF 10 keeps its port */
+	after = tstate(ctl);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+
+	/* the directory is back: the same change is saved and published once */
+	CU_ASSERT_FATAL(rename(away, sub) == 0);
+	CU_ASSERT(tcall_code(ctl, "profile.set", "{\"name\":\"web\",\"cos\":2}") == 0);
+	w = workers_see(port12, port13);
+	CU_ASSERT(w.gen == w0.gen + 1);
+	CU_ASSERT(w.cos10 == 2);
+	CU_ASSERT(tcall_code(ctl, "vif.disassociate", "{\"vif\":10}") == 0);
+	w1 = workers_see(port12, port13);
+	CU_ASSERT(w1.gen == w.gen + 1);
+	CU_ASSERT(!w1.vif10);
+	CU_ASSERT(tports_open() == open_before - 1);	/* closed after publish */
+	/* a failing request publishes nothing either */
+	CU_ASSERT(tcall_code(ctl, "vif.associate", "{\"vif\":14,\"port\":\"fail:x\","
+			     "\"mac\":\"02:00:00:00:00:0e\",\"profile\":\"web\","
+			     "\"instance_uuid\":\"" UUID1 "\"}") == FEX_CTL_E_FAILED);
+	CU_ASSERT(workers_see(port12, port13).gen == w1.gen);
+
+	fex_vif_reader_fini(&rd);
+	tctl_free(ctl);
+	free(before);
+}
+
 static void
 test_corrupt(void)
 {
@@ -326,6 +502,8 @@ main(void)
 	CU_add_test(s, "save -> restore round trip", test_round_trip);
 	CU_add_test(s, "save fails: change rolled back, old file kept",
 		    test_save_failure);
+	CU_add_test(s, "save refused: the workers' table and generation do not "
+		    "move; a saved change moves them once", test_save_then_publish);
 	CU_add_test(s, "corrupt state files named with the problem", test_corrupt);
 	CU_add_test(s, "write to a missing directory", test_write_errors);
 	rc = fex_test_run();

@@ -5,6 +5,12 @@
  * publishes the new table, waits for a grace period and frees what the
  * old table alone referenced. Writer-private data (profile parameters,
  * port specs, UUIDs, use counts) never reaches the workers.
+ *
+ * Inside a transaction (fex_vif_db_begin()) the actions edit one staged
+ * table instead, which fex_vif_db_commit() publishes once and
+ * fex_vif_db_abort() drops. Writer-private slots an action changes are
+ * journaled first, so that abort can put them back; meter buckets and
+ * counters of a VIF created in the transaction are reset at commit.
  */
 #include <ctype.h>
 #include <sched.h>
@@ -69,6 +75,16 @@ struct vif_private {		/* writer-private */
 	char uuid[FEX_UUID_LEN + 1];
 };
 
+/* A writer-private slot as it was before a transaction changed it. */
+struct txn_rec {
+	bool is_profile;		/* profiles[idx], else vifp[idx] */
+	uint16_t idx;
+	union {
+		struct profile_slot profile;
+		struct vif_private vif;
+	} was;
+};
+
 struct fex_vif_db {
 	struct fex_vif_table *cur;		/* published (RCU) */
 	struct rte_rcu_qsbr *qsv;
@@ -81,6 +97,15 @@ struct fex_vif_db {
 	struct fex_vif_counters *cnt[FEX_WORKERS_MAX];	/* [FEX_VIF_SLOTS] each */
 	struct profile_slot *profiles;			/* [FEX_PROFILE_MAX] */
 	struct vif_private *vifp;			/* [FEX_VIF_SLOTS] */
+
+	/* the open transaction (fex_vif_db_begin() .. commit/abort) */
+	bool txn;
+	struct fex_vif_table *stage;	/* its table; NULL until the first edit */
+	bool txn_uplink_up;		/* uplink_up at begin */
+	uint64_t txn_reset[FEX_VIF_SLOTS / 64];	/* slots to reset at commit */
+	struct txn_rec *journal;	/* oldest first */
+	unsigned int nb_journal;
+	unsigned int journal_cap;
 };
 
 /* ------------------------------------------------------------------ */
@@ -494,18 +519,32 @@ table_free_diff(struct fex_vif_table *a, const struct fex_vif_table *b)
 	rte_free(a);
 }
 
-/* A new table sharing every part with the published one. */
+/* The table control-side reads see: the staged one in a transaction
+ * that has edited something, else the published one. */
+static const struct fex_vif_table *
+view(const struct fex_vif_db *db)
+{
+	return db->stage != NULL ? db->stage : db->cur;
+}
+
+/* The table an action edits: a new one sharing every part with the
+ * published one, or, in a transaction, the staged table (created by the
+ * first action that edits). */
 static struct fex_vif_table *
 table_begin(struct fex_vif_db *db)
 {
 	struct fex_vif_table *t;
 
+	if (db->stage != NULL)
+		return db->stage;
 	t = rte_malloc_socket("fex_vif_table", sizeof(*t), RTE_CACHE_LINE_SIZE,
 			      db->socket);
 	if (t == NULL)
 		return NULL;
 	*t = *db->cur;
 	t->gen = db->gen + 1;
+	if (db->txn)
+		db->stage = t;
 	return t;
 }
 
@@ -551,11 +590,36 @@ table_edit_lists(struct fex_vif_db *db, struct fex_vif_table *t)
 	return a;
 }
 
-/* Drop an unpublished table: free what it does not share. */
+/* An action failed before changing anything in t: drop t if it was made
+ * for the action alone (free what it does not share); the staged table
+ * of a transaction stays (the parts it copied are equal to the old). */
 static void
 table_discard(struct fex_vif_db *db, struct fex_vif_table *t)
 {
-	table_free_diff(t, db->cur);
+	if (t != db->stage)
+		table_free_diff(t, db->cur);
+}
+
+/* Store rt in slot idx of t's own profile array. An entry that only the
+ * staged table held (built earlier in the transaction, never published)
+ * is freed now: no reader has seen it and no publish will free it. */
+static void
+prof_put(struct fex_vif_db *db, const struct fex_profile_rt **prof, int idx,
+	 const struct fex_profile_rt *rt)
+{
+	if (prof[idx] != db->cur->prof[idx])
+		profile_rt_free(prof[idx]);
+	prof[idx] = rt;
+}
+
+/* The same for VIF list id. */
+static void
+list_put(struct fex_vif_db *db, const struct fex_viflist **dir, uint16_t id,
+	 const struct fex_viflist *l)
+{
+	if (dir[id] != db->cur->viflist[id])
+		rte_free((void *)(uintptr_t)dir[id]);
+	dir[id] = l;
 }
 
 /* Busy-wait this many rounds for a grace period before yielding. */
@@ -588,6 +652,160 @@ table_publish(struct fex_vif_db *db, struct fex_vif_table *next)
 	old = __atomic_exchange_n(&db->cur, next, __ATOMIC_RELEASE);
 	grace_period(db);
 	table_free_diff(old, next);
+}
+
+/* The end of a successful action on t: publish it now, or leave it
+ * staged until fex_vif_db_commit(). */
+static void
+table_apply(struct fex_vif_db *db, struct fex_vif_table *t)
+{
+	if (t != db->stage)
+		table_publish(db, t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transactions                                                        */
+
+/* Fresh meter buckets and zero counters for VIF slot vif. */
+static void
+slot_reset(struct fex_vif_db *db, uint16_t vif)
+{
+	unsigned int w, k;
+
+	/* No worker touches the slot: the VIF was absent from the table for
+	 * at least one grace period (disassociate waited for it). */
+	fex_meter_fill(&db->rt[vif].egress);
+	fex_meter_fill(&db->rt[vif].ingress);
+	for (w = 0; w < db->workers; w++)
+		for (k = 0; k < FEX_VIF_CNT_MAX; k++)
+			__atomic_store_n(&db->cnt[w][vif].c[k], 0, __ATOMIC_RELAXED);
+}
+
+/* A VIF is created (from state none) in the table being edited: reset
+ * its slot now, or, in a transaction, at commit (abort leaves it as is). */
+static void
+slot_reset_or_defer(struct fex_vif_db *db, uint16_t vif)
+{
+	if (db->txn)
+		db->txn_reset[vif >> 6] |= UINT64_C(1) << (vif & 63);
+	else
+		slot_reset(db, vif);
+}
+
+/* Remember writer-private slot idx (a profile or a VIF's strings) as it
+ * is, so that abort can put it back. Outside a transaction: nothing.
+ * 0 or -ENOMEM (then nothing was recorded). */
+static int
+journal_add(struct fex_vif_db *db, bool is_profile, uint16_t idx)
+{
+	struct txn_rec *r;
+
+	if (!db->txn)
+		return 0;
+	if (db->nb_journal == db->journal_cap) {
+		unsigned int cap = db->journal_cap != 0 ? db->journal_cap * 2 : 8;
+
+		r = realloc(db->journal, cap * sizeof(*r));
+		if (r == NULL)
+			return -ENOMEM;
+		db->journal = r;
+		db->journal_cap = cap;
+	}
+	r = &db->journal[db->nb_journal++];
+	r->is_profile = is_profile;
+	r->idx = idx;
+	if (is_profile)
+		r->was.profile = db->profiles[idx];
+	else
+		r->was.vif = db->vifp[idx];
+	return 0;
+}
+
+/* Log suffix of a writer action: inside a transaction it is not live. */
+static const char *
+staged(const struct fex_vif_db *db)
+{
+	return db->txn ? " (staged)" : "";
+}
+
+static void
+txn_close(struct fex_vif_db *db)
+{
+	db->txn = false;
+	db->stage = NULL;
+	db->nb_journal = 0;
+	memset(db->txn_reset, 0, sizeof(db->txn_reset));
+}
+
+int
+fex_vif_db_begin(struct fex_vif_db *db)
+{
+	if (db->txn)
+		return -EBUSY;
+	db->txn = true;
+	db->stage = NULL;
+	db->txn_uplink_up = db->uplink_up;
+	return 0;
+}
+
+int
+fex_vif_db_commit(struct fex_vif_db *db)
+{
+	struct fex_vif_table *t = db->stage;
+	unsigned int w;
+	uint16_t vif;
+
+	if (!db->txn)
+		return -EINVAL;
+	if (t != NULL) {
+		/* Only a VIF that the published table does not have is
+		 * "created": no worker touches its slot. One disassociated
+		 * and bound again in the same transaction never left the
+		 * workers' view and keeps its buckets and counters. */
+		for (w = 0; w < RTE_DIM(db->txn_reset); w++)
+			while (db->txn_reset[w] != 0) {
+				vif = (uint16_t)(w * 64 + rte_bsf64(db->txn_reset[w]));
+				db->txn_reset[w] &= db->txn_reset[w] - 1;
+				if (db->cur->vif[vif].state == FEX_VIF_NONE)
+					slot_reset(db, vif);
+			}
+	}
+	txn_close(db);
+	if (t != NULL) {
+		table_publish(db, t);
+		VIF_LOG(DEBUG, "staged changes published, generation %" PRIu64,
+			db->gen);
+	}
+	return 0;
+}
+
+void
+fex_vif_db_abort(struct fex_vif_db *db)
+{
+	unsigned int i;
+
+	if (!db->txn)
+		return;
+	if (db->stage != NULL)
+		table_free_diff(db->stage, db->cur);
+	for (i = db->nb_journal; i-- > 0;) {
+		const struct txn_rec *r = &db->journal[i];
+
+		if (r->is_profile)
+			db->profiles[r->idx] = r->was.profile;
+		else
+			db->vifp[r->idx] = r->was.vif;
+	}
+	db->uplink_up = db->txn_uplink_up;
+	if (db->stage != NULL)
+		VIF_LOG(INFO, "staged changes dropped: the workers never saw them");
+	txn_close(db);
+}
+
+bool
+fex_vif_db_in_txn(const struct fex_vif_db *db)
+{
+	return db->txn;
 }
 
 /* ------------------------------------------------------------------ */
@@ -691,7 +909,10 @@ fex_vif_db_free(struct fex_vif_db *db)
 
 	if (db == NULL)
 		return;
+	if (db->cur != NULL)
+		fex_vif_db_abort(db);
 	table_free_diff(db->cur, NULL);
+	free(db->journal);
 	free(db->vifp);
 	free(db->profiles);
 	for (w = 0; w < FEX_WORKERS_MAX; w++)
@@ -780,9 +1001,9 @@ fex_profile_set(struct fex_vif_db *db, const char *cluster,
 	const struct fex_profile_rt **prof;
 	struct fex_profile_rt *rt;
 	struct fex_vif_table *t;
-	struct vif_map *m;
+	struct vif_map *m = NULL;
 	int idx, rc, i;
-	bool fresh = false;
+	bool fresh = false, moves;
 
 	rc = fex_cluster_check(cluster, err, errlen);
 	if (rc < 0)
@@ -805,22 +1026,24 @@ fex_profile_set(struct fex_vif_db *db, const char *cluster,
 			    "max_ports: %u is below the %u VIFs using profile \"%s\"",
 			    p->max_ports, db->profiles[idx].n_vifs, p->name);
 	}
+	/* uplink_fail_action matters now if the uplink is down */
+	moves = !fresh && !db->uplink_up &&
+		p->uplink_fail_action != db->profiles[idx].cfg.uplink_fail_action;
 	t = table_begin(db);
 	if (t == NULL)
 		goto out_nomem;
+	/* every allocation first: a failure leaves the table as it was */
 	prof = table_edit_prof(db, t);
 	rt = profile_rt_build(db, p, (uint16_t)idx, (uint32_t)t->gen);
-	if (prof == NULL || rt == NULL) {
+	if (moves && prof != NULL)
+		m = table_edit_map(db, t);
+	if (prof == NULL || rt == NULL || (moves && m == NULL) ||
+	    journal_add(db, true, (uint16_t)idx) < 0) {
 		profile_rt_free(rt);
 		goto out_free_table;
 	}
-	prof[idx] = rt;
-	/* uplink_fail_action matters now if the uplink is down */
-	if (!fresh && !db->uplink_up &&
-	    p->uplink_fail_action != db->profiles[idx].cfg.uplink_fail_action) {
-		m = table_edit_map(db, t);
-		if (m == NULL)
-			goto out_free_table;
+	prof_put(db, prof, idx, rt);
+	if (moves) {
 		for (i = FEX_VIF_MIN; i <= FEX_VIF_MAX; i++) {
 			struct fex_vif_entry *e = &m->vif[i];
 
@@ -831,10 +1054,11 @@ fex_profile_set(struct fex_vif_db *db, const char *cluster,
 			e->gen = (uint32_t)t->gen;
 		}
 	}
-	table_publish(db, t);
+	table_apply(db, t);
 	db->profiles[idx].used = true;
 	db->profiles[idx].cfg = *p;
-	VIF_LOG(INFO, "profile %s %s", p->name, fresh ? "created" : "modified");
+	VIF_LOG(INFO, "profile %s %s%s", p->name, fresh ? "created" : "modified",
+		staged(db));
 	return 0;
 
 out_free_table:
@@ -912,15 +1136,15 @@ fex_profile_delete(struct fex_vif_db *db, const char *cluster,
 			    name, db->profiles[idx].n_vifs);
 	t = table_begin(db);
 	prof = t != NULL ? table_edit_prof(db, t) : NULL;
-	if (prof == NULL) {
+	if (prof == NULL || journal_add(db, true, (uint16_t)idx) < 0) {
 		if (t != NULL)
 			table_discard(db, t);
 		return fail(err, errlen, -ENOMEM, "profile: out of memory");
 	}
-	prof[idx] = NULL;
-	table_publish(db, t);
+	prof_put(db, prof, idx, NULL);
+	table_apply(db, t);
 	db->profiles[idx].used = false;
-	VIF_LOG(INFO, "profile %s deleted", name);
+	VIF_LOG(INFO, "profile %s deleted%s", name, staged(db));
 	return 0;
 }
 
@@ -956,26 +1180,12 @@ assoc_check(const struct fex_vif_assoc *a, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-slot_reset(struct fex_vif_db *db, uint16_t vif)
-{
-	unsigned int w, k;
-
-	/* No worker touches the slot: the VIF was absent from the table for
-	 * at least one grace period (disassociate waited for it). */
-	fex_meter_fill(&db->rt[vif].egress);
-	fex_meter_fill(&db->rt[vif].ingress);
-	for (w = 0; w < db->workers; w++)
-		for (k = 0; k < FEX_VIF_CNT_MAX; k++)
-			__atomic_store_n(&db->cnt[w][vif].c[k], 0, __ATOMIC_RELAXED);
-}
-
 static int
 vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 	 char *err, size_t errlen)
 {
-	const struct fex_vif_entry *e;
-	struct fex_vif_entry *ne;
+	struct fex_vif_entry old, *ne;
+	const struct fex_vif_entry *e = &old;
 	struct fex_vif_table *t;
 	struct vif_map *m;
 	uint16_t owner;
@@ -990,7 +1200,7 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 		return fail(err, errlen, -ENOENT,
 			    "profile: no profile \"%.40s\" in cluster default",
 			    a->profile != NULL ? a->profile : "");
-	e = &db->cur->vif[a->vif];
+	old = view(db)->vif[a->vif];	/* the map may be edited in place */
 	same = e->state != FEX_VIF_NONE && fex_mac_eq(&e->mac, &a->mac) &&
 	       strcasecmp(db->vifp[a->vif].uuid, a->instance_uuid) == 0;
 	if (e->state == FEX_VIF_PREASSOCIATED && !same)
@@ -1007,7 +1217,7 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 				    "vif %u is %s with another port, MAC or instance: disassociate it first",
 				    a->vif, fex_vif_state_name(e->state));
 	}
-	owner = db->cur->port_vif[a->port_id];
+	owner = view(db)->port_vif[a->port_id];
 	if (owner != 0 && owner != a->vif)
 		return fail(err, errlen, -EADDRINUSE,
 			    "port: %s (port id %u) is already bound to vif %u",
@@ -1021,7 +1231,10 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 
 	t = table_begin(db);
 	m = t != NULL ? table_edit_map(db, t) : NULL;
-	if (m == NULL) {
+	if (m == NULL ||
+	    (e->state != FEX_VIF_NONE && journal_add(db, true, e->profile) < 0) ||
+	    journal_add(db, true, (uint16_t)idx) < 0 ||
+	    journal_add(db, false, a->vif) < 0) {
 		if (t != NULL)
 			table_discard(db, t);
 		return fail(err, errlen, -ENOMEM, "vif: out of memory");
@@ -1031,7 +1244,7 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 		m->port_vif[e->port] = 0;
 	m->port_vif[a->port_id] = a->vif;
 	if (e->state == FEX_VIF_NONE)
-		slot_reset(db, a->vif);
+		slot_reset_or_defer(db, a->vif);
 	else
 		db->profiles[e->profile].n_vifs--;
 	ne->mac = a->mac;
@@ -1041,14 +1254,15 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 		FEX_VIF_PREASSOCIATED;
 	ne->pad = 0;
 	ne->gen = (uint32_t)t->gen;
-	table_publish(db, t);
+	table_apply(db, t);
 	db->profiles[idx].n_vifs++;
 	snprintf(db->vifp[a->vif].port_spec, sizeof(db->vifp[a->vif].port_spec),
 		 "%s", a->port_spec);
 	snprintf(db->vifp[a->vif].uuid, sizeof(db->vifp[a->vif].uuid), "%s",
 		 a->instance_uuid);
-	VIF_LOG(INFO, "vif %u %s: port %s, profile %s", a->vif,
-		fex_vif_state_name(ne->state), a->port_spec, a->profile);
+	VIF_LOG(INFO, "vif %u %s: port %s, profile %s%s", a->vif,
+		fex_vif_state_name(ne->state), a->port_spec, a->profile,
+		staged(db));
 	return 0;
 }
 
@@ -1078,14 +1292,14 @@ fex_vif_disassociate(struct fex_vif_db *db, uint16_t vif, char *err,
 	if (vif < FEX_VIF_MIN || vif > FEX_VIF_MAX)
 		return fail(err, errlen, -EINVAL, "vif: %u out of range: %d-%d",
 			    vif, FEX_VIF_MIN, FEX_VIF_MAX);
-	e = &db->cur->vif[vif];
+	e = &view(db)->vif[vif];
 	if (e->state == FEX_VIF_NONE)
 		return fail(err, errlen, -ESRCH,
 			    "vif %u is not preassociated or associated", vif);
 	prof = e->profile;
 	t = table_begin(db);
 	m = t != NULL ? table_edit_map(db, t) : NULL;
-	if (m == NULL) {
+	if (m == NULL || journal_add(db, true, prof) < 0) {
 		if (t != NULL)
 			table_discard(db, t);
 		return fail(err, errlen, -ENOMEM, "vif: out of memory");
@@ -1093,9 +1307,11 @@ fex_vif_disassociate(struct fex_vif_db *db, uint16_t vif, char *err,
 	m->port_vif[m->vif[vif].port] = 0;
 	memset(&m->vif[vif], 0, sizeof(m->vif[vif]));
 	m->vif[vif].gen = (uint32_t)t->gen;
-	table_publish(db, t);
+	/* created and removed in one transaction: its slot stays as it was */
+	db->txn_reset[vif >> 6] &= ~(UINT64_C(1) << (vif & 63));
+	table_apply(db, t);
 	db->profiles[prof].n_vifs--;
-	VIF_LOG(INFO, "vif %u disassociated", vif);
+	VIF_LOG(INFO, "vif %u disassociated%s", vif, staged(db));
 	return 0;
 }
 
@@ -1130,16 +1346,16 @@ fex_vif_uplink_set(struct fex_vif_db *db, bool up)
 			moved++;
 		}
 	}
-	table_publish(db, t);
-	VIF_LOG(INFO, "uplink %s: %d VIFs %s", up ? "up" : "down", moved,
-		up ? "associated again" : "down");
+	table_apply(db, t);
+	VIF_LOG(INFO, "uplink %s: %d VIFs %s%s", up ? "up" : "down", moved,
+		up ? "associated again" : "down", staged(db));
 	return moved;
 }
 
 static void
 vif_info(const struct fex_vif_db *db, uint16_t vif, struct fex_vif_info *out)
 {
-	const struct fex_vif_entry *e = &db->cur->vif[vif];
+	const struct fex_vif_entry *e = &view(db)->vif[vif];
 
 	memset(out, 0, sizeof(*out));
 	out->vif = vif;
@@ -1156,7 +1372,7 @@ fex_vif_get(struct fex_vif_db *db, uint16_t vif, struct fex_vif_info *out)
 {
 	if (vif < FEX_VIF_MIN || vif > FEX_VIF_MAX)
 		return -EINVAL;
-	if (db->cur->vif[vif].state == FEX_VIF_NONE)
+	if (view(db)->vif[vif].state == FEX_VIF_NONE)
 		return -ENOENT;
 	vif_info(db, vif, out);
 	return 0;
@@ -1165,7 +1381,7 @@ fex_vif_get(struct fex_vif_db *db, uint16_t vif, struct fex_vif_info *out)
 uint16_t
 fex_vif_of_port_id(struct fex_vif_db *db, uint16_t port_id)
 {
-	return fex_vif_of_port(db->cur, port_id);
+	return fex_vif_of_port(view(db), port_id);
 }
 
 int
@@ -1177,7 +1393,7 @@ fex_vif_foreach(struct fex_vif_db *db,
 	int rc;
 
 	for (i = FEX_VIF_MIN; i <= FEX_VIF_MAX; i++) {
-		if (db->cur->vif[i].state == FEX_VIF_NONE)
+		if (view(db)->vif[i].state == FEX_VIF_NONE)
 			continue;
 		vif_info(db, i, &info);
 		rc = cb(&info, arg);
@@ -1248,8 +1464,8 @@ fex_viflist_set(struct fex_vif_db *db, uint16_t id, const uint16_t *vifs,
 			table_discard(db, t);
 		return fail(err, errlen, -ENOMEM, "viflist: out of memory");
 	}
-	dir[id] = l;
-	table_publish(db, t);
+	list_put(db, dir, id, l);
+	table_apply(db, t);
 	return 0;
 }
 
@@ -1261,7 +1477,7 @@ fex_viflist_get(struct fex_vif_db *db, uint16_t id, uint16_t *vifs,
 
 	if (id < 1 || id > FEX_VIFLIST_MAX)
 		return -EINVAL;
-	l = db->cur->viflist[id];
+	l = view(db)->viflist[id];
 	if (l == NULL)
 		return -ENOENT;
 	if (vifs != NULL)
@@ -1279,7 +1495,7 @@ fex_viflist_delete(struct fex_vif_db *db, uint16_t id, char *err,
 	if (id < 1 || id > FEX_VIFLIST_MAX)
 		return fail(err, errlen, -EINVAL, "id: %u out of range: 1-%d",
 			    id, FEX_VIFLIST_MAX);
-	if (db->cur->viflist[id] == NULL)
+	if (view(db)->viflist[id] == NULL)
 		return fail(err, errlen, -ENOENT, "id: no VIF list %u", id);
 	t = table_begin(db);
 	dir = t != NULL ? table_edit_lists(db, t) : NULL;
@@ -1288,8 +1504,8 @@ fex_viflist_delete(struct fex_vif_db *db, uint16_t id, char *err,
 			table_discard(db, t);
 		return fail(err, errlen, -ENOMEM, "viflist: out of memory");
 	}
-	dir[id] = NULL;
-	table_publish(db, t);
+	list_put(db, dir, id, NULL);
+	table_apply(db, t);
 	return 0;
 }
 
@@ -1303,7 +1519,7 @@ fex_viflist_foreach(struct fex_vif_db *db,
 	int rc;
 
 	for (i = 1; i <= FEX_VIFLIST_MAX; i++) {
-		const struct fex_viflist *l = db->cur->viflist[i];
+		const struct fex_viflist *l = view(db)->viflist[i];
 
 		if (l == NULL)
 			continue;

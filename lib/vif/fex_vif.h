@@ -10,6 +10,15 @@
  *     the copy, publish it with an atomic exchange, wait for a grace
  *     period (rte_rcu_qsbr_synchronize) and free the old copy, so they
  *     block until every online reader has reported a quiescent state.
+ *   - Transactions (the writer's "save, then publish"): between
+ *     fex_vif_db_begin() and fex_vif_db_commit() / fex_vif_db_abort()
+ *     the writer actions edit one staged table and do not block; every
+ *     writer-side read (fex_profile_get(), fex_vif_get(), the *_foreach
+ *     and *_get functions) sees the staged view, the readers still see
+ *     the published table. Commit publishes the staged table at once
+ *     (one generation, one grace period); abort drops it and puts every
+ *     writer-private record back, so the published table, its `gen`,
+ *     the meter buckets and the counters are as if nothing happened.
  *   - W readers: the workers, ids 0..W-1 (W <= FEX_WORKERS_MAX, given to
  *     fex_vif_db_create()). A reader takes ONE snapshot per burst
  *     (fex_vif_reader_snapshot()), uses it for the whole burst, then calls
@@ -305,11 +314,46 @@ void fex_vif_db_free(struct fex_vif_db *db);
 struct rte_rcu_qsbr *fex_vif_db_qsv(struct fex_vif_db *db);
 
 /**
+ * Open a transaction: until fex_vif_db_commit() or fex_vif_db_abort(),
+ * the writer actions below edit a staged table (made by the first action
+ * that edits) instead of publishing; they neither block nor change what
+ * the readers see. An action that fails inside a transaction leaves the
+ * staged view as it was. A VIF created (from state none) gets fresh
+ * meter buckets and zero counters at commit, not before.
+ * Returns 0, or -EBUSY if a transaction is open already (no nesting).
+ * Thread safety: writer only.
+ */
+int fex_vif_db_begin(struct fex_vif_db *db);
+
+/**
+ * Publish what the transaction staged: one table, one generation (none
+ * if nothing was edited), one grace period. A VIF that was disassociated
+ * and bound again within the transaction never left the readers' view:
+ * it keeps its buckets and counters. Returns 0, or -EINVAL when no
+ * transaction is open. Thread safety: writer only; blocks for one grace
+ * period when something was staged.
+ */
+int fex_vif_db_commit(struct fex_vif_db *db);
+
+/**
+ * Drop what the transaction staged: the profiles, VIFs, VIF lists and
+ * uplink state read back as at fex_vif_db_begin(); the published table
+ * (and its gen), meter buckets and counters were never touched. No-op
+ * without a transaction. Thread safety: writer only; never blocks.
+ */
+void fex_vif_db_abort(struct fex_vif_db *db);
+
+/** true between fex_vif_db_begin() and commit/abort.
+ *  Thread safety: writer only. */
+bool fex_vif_db_in_txn(const struct fex_vif_db *db);
+
+/**
  * Create or modify (live) a profile in `cluster` (NULL = "default").
  * Modifying keeps VIFs, meter buckets and counters. Refused: invalid
  * field (-EINVAL), other cluster (-EINVAL), max_ports below the number of
  * VIFs using it (-EBUSY), FEX_PROFILE_MAX profiles (-ENOSPC), -ENOMEM.
- * Thread safety: writer only; blocks for one grace period.
+ * Thread safety: writer only; blocks for one grace period (outside a
+ * transaction; the same for every action marked "blocks" below).
  */
 int fex_profile_set(struct fex_vif_db *db, const char *cluster,
 		    const struct fex_profile *p, char *err, size_t errlen);
