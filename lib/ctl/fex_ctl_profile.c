@@ -12,9 +12,6 @@
 
 #include "fex_ctl_priv.h"
 
-static const char *const mac_forging_names[] = { "allow", "deny", NULL };
-static const char *const uplink_fail_names[] = { "link-down", "warning", NULL };
-static const char *const io_perf_names[] = { "none", "high", NULL };
 
 static const char *const profile_fields[] = {
 	"name", "description", "vlans", "native_vlan", "cos", "rate_kbps",
@@ -130,12 +127,12 @@ profile_parse(const json_t *params, struct fex_profile *p,
 		return -1;
 	if (rc == 0)
 		p->ingress_burst_bytes = (uint32_t)u;
-	rc = param_enum(params, "mac_forging", false, mac_forging_names, &e, err);
+	rc = param_enum(params, "mac_forging", false, fex_mac_forging_names, &e, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
 		p->mac_forging = e == 0 ? FEX_MAC_FORGING_ALLOW : FEX_MAC_FORGING_DENY;
-	rc = param_enum(params, "uplink_fail_action", false, uplink_fail_names,
+	rc = param_enum(params, "uplink_fail_action", false, fex_uplink_fail_names,
 			&e, err);
 	if (rc < 0)
 		return -1;
@@ -148,7 +145,7 @@ profile_parse(const json_t *params, struct fex_profile *p,
 		return -1;
 	if (rc == 0)
 		p->max_ports = (uint16_t)u;
-	rc = param_enum(params, "io_performance", false, io_perf_names, &e, err);
+	rc = param_enum(params, "io_performance", false, fex_io_perf_names, &e, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)

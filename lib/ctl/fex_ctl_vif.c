@@ -15,8 +15,8 @@
 
 #include "fex_ctl_priv.h"
 
-static const char *const vif_state_names[] = {
-	"preassociated", "associated", "down", NULL };
+/* The states a saved VIF may have: lib/vif's names but "none". */
+static const char *const *const vif_state_names = fex_vif_state_names + FEX_VIF_PREASSOCIATED;
 
 static void
 mac_format(const struct rte_ether_addr *mac, char *buf, size_t len)
@@ -25,23 +25,6 @@ mac_format(const struct rte_ether_addr *mac, char *buf, size_t len)
 
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 b[0], b[1], b[2], b[3], b[4], b[5]);
-}
-
-static bool
-is_uuid(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-	size_t i;
-
-	if (strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (i = 0; shape[i] != '\0'; i++) {
-		if (shape[i] == '-' ? s[i] != '-' :
-		    !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return false;
-	}
-	return true;
 }
 
 static const char *const vif_fields[] = {
@@ -87,7 +70,7 @@ vif_parse(const json_t *params, const char *const *fields, struct vif_req *r,
 	    param_str(params, "instance_uuid", true, FEX_UUID_LEN, false, &uuid,
 		      err) < 0)
 		return -1;
-	if (!is_uuid(uuid)) {
+	if (!fex_uuid_ok(uuid)) {
 		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, "instance_uuid",
 			"instance_uuid '%.40s' is not allowed; allowed: a UUID "
 			"like 6b3a2a4e-8c1f-4d2b-9a7e-1f2e3d4c5b6a", uuid);
@@ -478,5 +461,5 @@ ctl_vif_restore(struct fex_ctl *ctl, const json_t *e, struct fex_ctl_err *err)
 	    param_enum(e, "state", true, vif_state_names, &st, err) < 0)
 		return -1;
 	return ctl_vif_bind(ctl, st == 0 ? FEX_VIF_PREASSOCIATED :
-			    FEX_VIF_ASSOCIATED, &r.a, &info, err);
+			    FEX_VIF_ASSOCIATED, &r.a, &info, err);	/* down: associate */
 }

@@ -127,12 +127,14 @@ fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* Names and parsing                                                   */
 
-static const char *const mac_forging_names[] = { "allow", "deny" };
-static const char *const uplink_fail_names[] = { "link-down", "warning" };
-static const char *const io_perf_names[] = { "none", "high" };
-static const char *const state_names[] = {
-	"none", "preassociated", "associated", "down",
+const char *const fex_mac_forging_names[] = { "allow", "deny", NULL };
+const char *const fex_uplink_fail_names[] = { "link-down", "warning", NULL };
+const char *const fex_io_perf_names[] = { "none", "high", NULL };
+const char *const fex_vif_state_names[] = {
+	"none", "preassociated", "associated", "down", NULL
 };
+/* entries before the NULL */
+#define NAMES_N(a) (RTE_DIM(a) - 1)
 
 static int
 name_parse(const char *s, const char *const *names, unsigned int n)
@@ -148,43 +150,43 @@ name_parse(const char *s, const char *const *names, unsigned int n)
 const char *
 fex_mac_forging_name(enum fex_mac_forging v)
 {
-	return (unsigned int)v < RTE_DIM(mac_forging_names) ? mac_forging_names[v] : "?";
+	return (unsigned int)v < NAMES_N(fex_mac_forging_names) ? fex_mac_forging_names[v] : "?";
 }
 
 int
 fex_mac_forging_parse(const char *s)
 {
-	return name_parse(s, mac_forging_names, RTE_DIM(mac_forging_names));
+	return name_parse(s, fex_mac_forging_names, NAMES_N(fex_mac_forging_names));
 }
 
 const char *
 fex_uplink_fail_name(enum fex_uplink_fail v)
 {
-	return (unsigned int)v < RTE_DIM(uplink_fail_names) ? uplink_fail_names[v] : "?";
+	return (unsigned int)v < NAMES_N(fex_uplink_fail_names) ? fex_uplink_fail_names[v] : "?";
 }
 
 int
 fex_uplink_fail_parse(const char *s)
 {
-	return name_parse(s, uplink_fail_names, RTE_DIM(uplink_fail_names));
+	return name_parse(s, fex_uplink_fail_names, NAMES_N(fex_uplink_fail_names));
 }
 
 const char *
 fex_io_perf_name(enum fex_io_perf v)
 {
-	return (unsigned int)v < RTE_DIM(io_perf_names) ? io_perf_names[v] : "?";
+	return (unsigned int)v < NAMES_N(fex_io_perf_names) ? fex_io_perf_names[v] : "?";
 }
 
 int
 fex_io_perf_parse(const char *s)
 {
-	return name_parse(s, io_perf_names, RTE_DIM(io_perf_names));
+	return name_parse(s, fex_io_perf_names, NAMES_N(fex_io_perf_names));
 }
 
 const char *
 fex_vif_state_name(enum fex_vif_state s)
 {
-	return (unsigned int)s < RTE_DIM(state_names) ? state_names[s] : "?";
+	return (unsigned int)s < NAMES_N(fex_vif_state_names) ? fex_vif_state_names[s] : "?";
 }
 
 const char *
@@ -397,8 +399,8 @@ fex_profile_validate(const struct fex_profile *p, char *err, size_t errlen)
 	return 0;
 }
 
-static bool
-uuid_ok(const char *s)
+bool
+fex_uuid_ok(const char *s)
 {
 	int i;
 
@@ -1171,7 +1173,7 @@ assoc_check(const struct fex_vif_assoc *a, char *err, size_t errlen)
 	if (!rte_is_valid_assigned_ether_addr(&a->mac))
 		return fail(err, errlen, -EINVAL,
 			    "mac: must be a unicast, non-zero MAC address");
-	if (!uuid_ok(a->instance_uuid))
+	if (!fex_uuid_ok(a->instance_uuid))
 		return fail(err, errlen, -EINVAL,
 			    "instance_uuid: must be a UUID, 8-4-4-4-12 hex digits");
 	rc = fex_cluster_check(a->cluster, err, errlen);

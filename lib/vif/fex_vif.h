@@ -180,6 +180,16 @@ int fex_vlan_list_format(const uint64_t *bm, char *buf, size_t len);
 
 /* Enum <-> JSON/CLI names ("allow", "deny", "link-down", "warning",
  * "none", "high"). *_parse returns the value or -EINVAL. MT safe. */
+/* The same names as NULL-terminated lists, indexed by the enum value
+ * (fex_vif_state_names by enum fex_vif_state, "none" first). */
+extern const char *const fex_mac_forging_names[];
+extern const char *const fex_uplink_fail_names[];
+extern const char *const fex_io_perf_names[];
+extern const char *const fex_vif_state_names[];
+
+/** An instance UUID: 8-4-4-4-12 hex digits, either case. MT safe. */
+bool fex_uuid_ok(const char *s);
+
 const char *fex_mac_forging_name(enum fex_mac_forging v);
 int fex_mac_forging_parse(const char *s);
 const char *fex_uplink_fail_name(enum fex_uplink_fail v);
