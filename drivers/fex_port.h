@@ -17,6 +17,10 @@
  * and reentrant. Every other function takes one internal mutex and may be
  * called from any thread after rte_eal_init() (control thread, main);
  * none of them is for the fast path.
+ *
+ * Implemented in fex_port_spec.c (fex_port_spec_parse, fex_port_pci_check,
+ * fex_port_kind_name: no EAL) and fex_port.c (every other function: the
+ * open ports, their table and lock).
  */
 #ifndef FEX_PORT_H
 #define FEX_PORT_H
