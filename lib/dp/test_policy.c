@@ -330,6 +330,62 @@ test_policy_policers(void)
 }
 
 
+/* The pieces fex_policy_egress/ingress are made of, one by one (the
+ * burst-wide egress path of egress.c calls them directly). */
+static void
+test_policy_pieces(void)
+{
+	struct fex_profile p = prof("pol");
+	struct fex_pkt_hdr untagged = { .src = &mac1, .len = 100 };
+	struct fex_pkt_hdr tagged = { .src = &mac1, .len = 100, .vid = 30, .has_vlan = 1, .pcp = 2 };
+	const struct rte_ether_addr odd = {{ 0x52, 0x54, 0x00, 0x00, 0x01, 0x01 }};
+	struct fex_pkt_action a = { 0 };
+	struct pol x;
+
+	CU_ASSERT_TRUE(fex_mac_eq(&mac1, &mac1));
+	CU_ASSERT_FALSE(fex_mac_eq(&mac1, &mac2));
+	CU_ASSERT_FALSE(fex_mac_eq(&mac1, &odd));
+	clean();
+	fex_vlan_set(p.vlans, 30);
+	p.native_vlan = 10;
+	p.cos = 6;
+	p.rate_kbps = 8;		/* 1000 B/s */
+	p.burst_bytes = 2000;
+	p.ingress_rate_kbps = 8;
+	p.ingress_burst_bytes = 2000;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_TRUE(fex_policy_active(x.v, x.p));
+	CU_ASSERT_EQUAL(fex_policy_egress_vlan(x.p, &untagged, &a), FEX_PASS);
+	CU_ASSERT(a.insert_vlan == 1 && a.vid == 10 && a.pcp == 6 && a.epcp == 6);
+	CU_ASSERT_EQUAL(fex_policy_egress_vlan(x.p, &tagged, &a), FEX_PASS);
+	CU_ASSERT(a.set_tci == 1 && a.vid == 30 && a.pcp == 6);
+	tagged.vid = 31;
+	CU_ASSERT_EQUAL(fex_policy_egress_vlan(x.p, &tagged, &a), FEX_DROP_VLAN);
+	CU_ASSERT_EQUAL(fex_policy_ingress_vlan(x.p, &tagged, &a), FEX_DROP_VLAN);
+	tagged.vid = 10;
+	CU_ASSERT_EQUAL(fex_policy_ingress_vlan(x.p, &tagged, &a), FEX_PASS);
+	CU_ASSERT_EQUAL(a.strip_vlan, 1);
+	/* a whole burst against the bucket at once: 2000 B fit, 2001 do not */
+	CU_ASSERT_FALSE(fex_policy_egress_meter(x.p, x.m, 5, 2001));
+	CU_ASSERT_TRUE(fex_policy_egress_meter(x.p, x.m, 5, 2000));
+	CU_ASSERT_FALSE(fex_policy_egress_meter(x.p, x.m, 5, 1));
+	CU_ASSERT_FALSE(fex_policy_egress_meter(x.p, x.m, 5, UINT64_C(1) << 33));
+	CU_ASSERT_TRUE(fex_policy_ingress_meter(x.p, &x.r.t->rt[7].ingress, 5, 2000));
+	CU_ASSERT_FALSE(fex_policy_ingress_meter(x.p, &x.r.t->rt[7].ingress, 5, 1));
+	pol_done(&x);
+	/* no rate: always green */
+	p.rate_kbps = 0;
+	p.burst_bytes = 0;
+	p.ingress_rate_kbps = 0;
+	p.ingress_burst_bytes = 0;
+	p.enabled = false;
+	pol_setup(&x, &p, true);
+	CU_ASSERT_FALSE(fex_policy_active(x.v, x.p));
+	CU_ASSERT_TRUE(fex_policy_egress_meter(x.p, x.m, 5, 1u << 30));
+	CU_ASSERT_TRUE(fex_policy_ingress_meter(x.p, &x.r.t->rt[7].ingress, 5, 1u << 30));
+	pol_done(&x);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -353,6 +409,7 @@ main(int argc, char **argv)
 	CU_add_test(s, "policy: CoS", test_policy_cos);
 	CU_add_test(s, "policy: ingress VLAN", test_policy_ingress);
 	CU_add_test(s, "policy: policers", test_policy_policers);
+	CU_add_test(s, "policy: the pieces", test_policy_pieces);
 	{
 		int rc = fex_test_run();
 

@@ -109,7 +109,7 @@ static void
 test_push_etag_up(void)
 {
 	uint8_t in[FRAME_MAX], exp[FRAME_MAX], t[8];
-	struct fex_tag_info ti;
+	struct fex_tag_info ti = { 0 };
 	unsigned int i, pcp, len, elen;
 
 	for (i = 0; i < RTE_DIM(vifs); i++) {
@@ -457,6 +457,84 @@ test_push_burst(void)
 	}
 }
 
+/* ---- the inline helpers the ops are built of ---- */
+
+static void
+test_helpers(void)
+{
+	uint8_t b[64], exp[128];
+	struct fex_tag_info ti;
+	struct rte_mbuf *m;
+	unsigned int i, len;
+	int rc = 0;
+
+	/* network-order loads and stores */
+	fex_tag_wr16(b, 0x8926);
+	CU_ASSERT(b[0] == 0x89 && b[1] == 0x26);
+	CU_ASSERT_EQUAL(fex_tag_rd16(b), 0x8926);
+	fex_tag_wr32(b, 0x01020304u);
+	CU_ASSERT(b[0] == 1 && b[1] == 2 && b[2] == 3 && b[3] == 4);
+	CU_ASSERT_EQUAL(fex_tag_ethertype(FEX_TAG_VNTAG), FEX_ETHER_TYPE_VNTAG);
+	CU_ASSERT_EQUAL(fex_tag_ethertype(FEX_TAG_ETAG), FEX_ETHER_TYPE_ETAG);
+	/* overlapping moves, both directions */
+	for (i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)i;
+	fex_tag_move_macs(b, b + 6);
+	for (i = 0; i < 12; i++)
+		CU_ASSERT_EQUAL(b[i], i + 6);
+	for (i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)i;
+	fex_tag_move_macs(b + 4, b);
+	for (i = 0; i < 12; i++)
+		CU_ASSERT_EQUAL(b[4 + i], i);
+	for (i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)i;
+	fex_tag_move_hdr(b + 2, b, 20);
+	for (i = 0; i < 20; i++)
+		CU_ASSERT_EQUAL(b[2 + i], i);
+	/* raw tag field decoders */
+	fex_tag_wr16(b, 0x8000 | 42);		/* VN-Tag d=1 p=0 dvif 42 */
+	fex_tag_wr16(b + 2, 7);			/* svif 7 */
+	CU_ASSERT_EQUAL(fex_tag_parse_vntag(b, FEX_TAG_DIR_DOWN, &ti), 0);
+	CU_ASSERT(ti.dvif == 42 && ti.svif == 7 && !ti.ptr && !ti.looped);
+	CU_ASSERT_EQUAL(fex_tag_parse_vntag(b, FEX_TAG_DIR_UP, &ti), -FEX_TAG_ERR_DIRECTION);
+	memset(b, 0, 6);
+	fex_tag_wr16(b, (uint16_t)(3 << 13));	/* E-PCP 3, ingress E-CID 0 */
+	fex_tag_wr16(b + 2, 99);		/* GRP 0, E-CID 99 */
+	CU_ASSERT_EQUAL(fex_tag_parse_etag(b, FEX_TAG_DIR_DOWN, &ti), 0);
+	CU_ASSERT(ti.dvif == 99 && ti.pcp == 3 && !ti.ptr);
+	b[5] = 1;				/* ext byte set */
+	CU_ASSERT_EQUAL(fex_tag_parse_etag(b, FEX_TAG_DIR_DOWN, &ti), -FEX_TAG_ERR_EXT);
+	/* mbuf helpers */
+	m = mk_plain(true, 0x2005, exp, &len);
+	CU_ASSERT_TRUE(fex_tag_writable(m));
+	CU_ASSERT_EQUAL(fex_tag_short(m, len), -FEX_TAG_ERR_SEGMENTED);
+	CU_ASSERT_EQUAL(fex_tag_short(m, len + 1), -FEX_TAG_ERR_TRUNCATED);
+	CU_ASSERT_PTR_EQUAL(fex_vlan_tci(m, FEX_TAG_NONE, &rc),
+			    rte_pktmbuf_mtod(m, uint8_t *) + FEX_TAG_MAC_LEN + 2);
+	CU_ASSERT_PTR_NULL(fex_vlan_tci(m, FEX_TAG_VNTAG, &rc));
+	CU_ASSERT_EQUAL(rc, -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(fex_tag_open(m, 6, RTE_ETHER_HDR_LEN, &rc));
+	CU_ASSERT_EQUAL(m->data_len, len + 6);
+	CU_ASSERT_PTR_NULL(fex_tag_open(m, 6, 4096, &rc));
+	CU_ASSERT_EQUAL(rc, -EINVAL);
+	rte_mbuf_refcnt_update(m, 1);
+	CU_ASSERT_FALSE(fex_tag_writable(m));
+	CU_ASSERT_PTR_NULL(fex_tag_open(m, 6, RTE_ETHER_HDR_LEN, &rc));
+	CU_ASSERT_EQUAL(rc, -EBUSY);
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(m);
+	/* one frame of the burst push */
+	m = mk_plain(false, 0, exp, &len);
+	memcpy(b, "\x89\x26\x00\x00\x00\x05", 6);
+	fex_tag_push_hdr_one(m, b, 6);
+	CU_ASSERT_EQUAL(m->data_len, len + 6);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, uint8_t *), exp, 12), 0);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, uint8_t *) + 12, b, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, uint8_t *) + 18, exp + 12, len - 12), 0);
+	rte_pktmbuf_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -475,6 +553,7 @@ main(int argc, char **argv)
 		{ "etag downstream round trip", test_etag_down_round_trip },
 		{ "802.1Q helpers", test_vlan_helpers },
 		{ "burst push", test_push_burst },
+		{ "inline helpers", test_helpers },
 	};
 	CU_pSuite s;
 	unsigned int i;
