@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Glue between the dataplane and the outside: control hooks, the
- * start-up config's profiles and VIFs, statistics output, telemetry. */
+/* Glue between the dataplane and the outside: control hooks (hooks.c)
+ * and the start-up config's profiles and VIFs (config_sections.c);
+ * statistics are stats.h's. */
 #ifndef FEX_APP_H
 #define FEX_APP_H
 
@@ -14,10 +15,6 @@
 /* Hooks for lib/ctl backed by the dataplane (ctx = struct fex_dp *). */
 void fex_app_hooks(struct fex_dp *dp, struct fex_ctl_hooks *hooks);
 
-/* JSON views, also used by telemetry and --stats-period. */
-json_t *fex_app_port_list(struct fex_dp *dp);
-json_t *fex_app_stats(struct fex_dp *dp);
-
 /* Apply the [profile NAME], [vif ID] and [viflist ID] sections of the
  * config file (config_sections.c) with lib/ctl's typed calls: the
  * actions of the control methods, same checks, each change saved and
@@ -26,10 +23,5 @@ json_t *fex_app_stats(struct fex_dp *dp);
 int fex_app_load_sections(struct fex_ctl *ctl, struct fex_vif_db *db,
 			  const char *path, char *err, size_t errlen);
 
-/* Register the /fexpath/... telemetry commands. */
-void fex_app_telemetry_init(struct fex_dp *dp);
-
-/* Print per-port and per-VIF rates since the last call (testpmd style). */
-void fex_app_print_stats(struct fex_dp *dp, FILE *f, double interval_s);
 
 #endif

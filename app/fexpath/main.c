@@ -17,6 +17,7 @@
 #include "fex_app.h"
 #include "fex_config.h"
 #include "fex_port.h"
+#include "stats.h"
 
 static struct fex_dp *dp;
 
@@ -33,6 +34,23 @@ struct timer_arg {
 	unsigned int duration;
 };
 
+/* --stats-period: rates between this snapshot and the last one. */
+static struct fex_stats *stats_now, *stats_before;
+
+static void
+print_stats(unsigned int period)
+{
+	struct fex_stats *t;
+
+	if (stats_now == NULL || stats_before == NULL)
+		return;
+	fex_stats_take(dp, stats_now);
+	fex_stats_print(stdout, stats_now, stats_before, period);
+	t = stats_before;
+	stats_before = stats_now;
+	stats_now = t;
+}
+
 static void *
 timer_thread(void *arg)
 {
@@ -48,7 +66,7 @@ timer_thread(void *arg)
 			break;
 		}
 		if (ta->stats_period != 0 && now >= next) {
-			fex_app_print_stats(dp, stdout, ta->stats_period);
+			print_stats(ta->stats_period);
 			next += ta->stats_period * hz;
 		}
 		usleep(50 * 1000);
@@ -258,13 +276,17 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "config: %s\n", err);
 	if (fex_ctl_start(ctl, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "control socket: %s\n", err);
-	fex_app_telemetry_init(dp);
+	fex_stats_telemetry_init(dp);
 
 	printf("fexpath: uplink %s (port %u), tag %s, %u worker(s), control %s, state %s\n",
 	       cfg.uplink, fex_dp_uplink(dp), fex_tag_mode_name(mode), fex_dp_nb_workers(dp),
 	       cfg.control, cfg.no_state ? "(off)" : cfg.state);
 	fflush(stdout);
 
+	if (cfg.stats_period != 0) {
+		stats_now = fex_stats_alloc();
+		stats_before = fex_stats_alloc();
+	}
 	ta.stats_period = cfg.stats_period;
 	ta.duration = cfg.duration;
 	if (rte_ctrl_thread_create(&timer, "fex-timer", NULL, timer_thread, &ta) != 0)
@@ -275,7 +297,9 @@ main(int argc, char **argv)
 	pthread_join(timer, NULL);
 	fex_ctl_stop(ctl);	/* state was saved at every change */
 	if (cfg.stats_period != 0)
-		fex_app_print_stats(dp, stdout, cfg.stats_period);
+		print_stats(cfg.stats_period);
+	fex_stats_free(stats_now);
+	fex_stats_free(stats_before);
 	if (cfg.stats_json[0] != '\0')
 		write_stats_json(ctl, cfg.stats_json);	/* closes the ports */
 	fex_ctl_destroy(ctl);
