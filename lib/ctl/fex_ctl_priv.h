@@ -16,7 +16,7 @@ extern int fex_logtype_ctl;
 #define CTL_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, fex_logtype_ctl, "ctl: " fmt "\n", ##__VA_ARGS__)
 
-/* ---- framing: newline-delimited lines with a size cap ---- */
+/* ---- framing (fex_ctl_server.c): newline-delimited, size-capped lines ---- */
 
 enum linebuf_event {
 	LINEBUF_LINE,		/* a complete line (without '\n', '\r' trimmed) */
@@ -83,6 +83,13 @@ struct fex_ctl {
 	bool running;
 	struct fex_ctl_counters cnt;	/* updated with __atomic builtins */
 };
+
+/* ---- the server thread (fex_ctl_server.c) ---- */
+
+/* The control thread (rte_ctrl_thread_create() arg: the struct fex_ctl,
+ * its listen_fd, stop_fd and epoll_fd set up by fex_ctl_start()): serves
+ * clients until stop_fd is signalled, then closes them and returns NULL. */
+void *ctl_server_main(void *arg);
 
 /* ---- changes (fex_rpc.c): save, then publish ----
  *

@@ -77,6 +77,11 @@
  * uplink is down moves its VIFs accordingly.
  *
  * The per-frame rules that read these tables live in lib/dp (fex_policy.h).
+ *
+ * Files: fex_vif.c (the tables, copy and RCU publish, the database, the
+ * readers), fex_vif_txn.c (transactions), fex_vif_actions.c (writer
+ * actions, writer-side reads, stats), fex_vif_names.c (names, VLAN lists,
+ * validation; no EAL); fex_vif_priv.h is shared between them.
  */
 #ifndef FEX_VIF_H
 #define FEX_VIF_H
