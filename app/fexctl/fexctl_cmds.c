@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "fex_ctl.h"
+#include "fex_id_list.h"
 #include "fexctl.h"
 
 static const struct fexctl_opt cluster_opt[] = {
@@ -186,40 +187,49 @@ fexctl_parse_int(const char *flag, const char *s, json_int_t *out)
 	return 0;
 }
 
+struct list_arg {
+	json_t *a;
+	unsigned int lo, hi;	/* the range refused */
+};
+
+static int
+list_put(unsigned int lo, unsigned int hi, void *arg)
+{
+	struct list_arg *l = arg;
+
+	if (hi - lo > 16384) {	/* not a list anyone means; the server checks ids */
+		l->lo = lo;
+		l->hi = hi;
+		return -E2BIG;
+	}
+	for (; lo <= hi; lo++)
+		if (json_array_append_new(l->a, json_integer(lo)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 static json_t *
 parse_list(const char *flag, const char *s)
 {
-	json_t *a = json_array();
-	char *copy = strdup(s), *tok, *save = NULL;
+	struct list_arg l = { .a = json_array() };
+	const char *bad = s;
+	int rc;
 
-	if (a == NULL || copy == NULL)
-		goto out_bad;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok + 1, '-');
-		json_int_t lo, hi, v;
-
-		if (dash != NULL)
-			*dash = '\0';
-		if (fexctl_parse_int(flag, tok, &lo) < 0 ||
-		    (dash != NULL && fexctl_parse_int(flag, dash + 1, &hi) < 0))
-			goto out_bad;
-		if (dash == NULL)
-			hi = lo;
-		if (hi < lo || hi - lo > 16384) {
-			fprintf(stderr, "%s: %s: range %lld-%lld is not allowed; give "
-				"low-high with low <= high\n", fexctl_prog, flag,
-				(long long)lo, (long long)hi);
-			goto out_bad;
-		}
-		for (v = lo; v <= hi; v++)
-			json_array_append_new(a, json_integer(v));
-	}
-	free(copy);
-	return a;
-out_bad:
-	free(copy);
-	json_decref(a);
+	if (l.a == NULL)
+		return NULL;
+	rc = fex_id_list_parse(s, 0, UINT16_MAX, list_put, &l, &bad);
+	if (rc == 0)
+		return l.a;
+	if (rc == -ERANGE)
+		fprintf(stderr, "%s: %s: range %.*s is not allowed; give low-high with "
+			"low <= high\n", fexctl_prog, flag, (int)strcspn(bad, ","), bad);
+	else if (rc == -E2BIG)
+		fprintf(stderr, "%s: %s: range %u-%u is not allowed; give at most "
+			"16385 ids in a range\n", fexctl_prog, flag, l.lo, l.hi);
+	else
+		fprintf(stderr, "%s: %s: '%s' is not a list of whole numbers and ranges "
+			"(bad at '%.16s'); e.g. 10,20,30-40\n", fexctl_prog, flag, s, bad);
+	json_decref(l.a);
 	return NULL;
 }
 

@@ -20,6 +20,7 @@
 #include <fex_vif.h>
 
 #include "fex_app.h"
+#include "fex_id_list.h"
 
 /* The largest section, keys included: a profile has 14 fields. */
 #define SECTION_KEYS_MAX	32
@@ -77,43 +78,40 @@ ini_enum(const char *key, const char *val, int (*parse)(const char *),
 	return 0;
 }
 
-/* "10,20,30-32" into vifs (at most max); *n set. */
+struct vif_list {
+	uint16_t *vifs;
+	unsigned int max, n;
+};
+
+static int
+vif_put(unsigned int lo, unsigned int hi, void *arg)
+{
+	struct vif_list *l = arg;
+
+	for (; lo <= hi; lo++) {
+		if (l->n == l->max)
+			return -ENOSPC;
+		l->vifs[l->n++] = (uint16_t)lo;
+	}
+	return 0;
+}
+
+/* "10,20,30-32" into vifs (at most max); *n set. The ids themselves are
+ * lib/vif's to check. */
 static int
 ini_vif_list(const char *val, uint16_t *vifs, unsigned int max,
 	     unsigned int *n, char *err, size_t errlen)
 {
-	const char *p = val;
+	struct vif_list l = { .vifs = vifs, .max = max };
+	int rc = fex_id_list_parse(val, 0, UINT16_MAX, vif_put, &l, NULL);
 
-	*n = 0;
-	while (*p != '\0') {
-		char *end;
-		long lo = strtol(p, &end, 10), hi;
-
-		if (end == p || lo < 0 || lo > UINT16_MAX)
-			goto out_bad;
-		hi = lo;
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtol(p, &end, 10);
-			if (end == p || hi < lo || hi > UINT16_MAX)
-				goto out_bad;
-		}
-		for (; lo <= hi; lo++) {
-			if (*n == max)
-				return bad(err, errlen, "vifs: at most %u members",
-					   max);
-			vifs[(*n)++] = (uint16_t)lo;
-		}
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p != '\0')
-			goto out_bad;
-	}
+	*n = l.n;
+	if (rc == -ENOSPC)
+		return bad(err, errlen, "vifs: at most %u members", max);
+	if (rc < 0)
+		return bad(err, errlen, "vifs: '%.32s' is not allowed; allowed: VIF "
+			   "ids and ranges, e.g. 10,11,20-29", val);
 	return 0;
-out_bad:
-	return bad(err, errlen, "vifs: '%.32s' is not allowed; allowed: VIF "
-		   "ids and ranges, e.g. 10,11,20-29", val);
 }
 
 /* One key of a [profile NAME] section onto *p. */

@@ -13,6 +13,7 @@
 
 #include <rte_common.h>
 
+#include "fex_id_list.h"
 #include "fex_vif_priv.h"
 
 const char *const fex_vif_counter_names[FEX_VIF_CNT_MAX] = {
@@ -135,19 +136,10 @@ fex_vif_response_name(int rc)
 }
 
 static int
-vid_parse(const char **s, uint16_t *vid)
+vlan_put(unsigned int lo, unsigned int hi, void *arg)
 {
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)**s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(*s, &end, 10);
-	if (errno != 0 || v < FEX_VLAN_MIN || v > FEX_VLAN_MAX)
-		return -EINVAL;
-	*s = end;
-	*vid = (uint16_t)v;
+	for (; lo <= hi; lo++)
+		fex_vlan_set(arg, (uint16_t)lo);
 	return 0;
 }
 
@@ -155,36 +147,12 @@ int
 fex_vlan_list_parse(const char *s, uint64_t *bm, char *err, size_t errlen)
 {
 	const char *p = s;
-	uint16_t lo, hi, v;
 
 	memset(bm, 0, FEX_VLAN_WORDS * sizeof(*bm));
 	if (s == NULL)
 		return vif_fail(err, errlen, -EINVAL, "vlans: missing list");
-	while (*p == ' ')
-		p++;
-	if (*p == '\0')
+	if (fex_id_list_parse(s, FEX_VLAN_MIN, FEX_VLAN_MAX, vlan_put, bm, &p) == 0)
 		return 0;
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (vid_parse(&p, &lo) < 0)
-			goto bad;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			if (vid_parse(&p, &hi) < 0 || hi < lo)
-				goto bad;
-		}
-		for (v = lo; v <= hi; v++)
-			fex_vlan_set(bm, v);
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			return 0;
-		if (*p++ != ',')
-			goto bad;
-	}
-bad:
 	return vif_fail(err, errlen, -EINVAL,
 			"vlans: bad list at \"%.16s\": expected VLAN ids 1-4094 or ranges lo-hi, comma-separated (e.g. 10,20,100-200)",
 			p);

@@ -14,6 +14,7 @@
 #include <rte_eal.h>
 #include <rte_log.h>
 
+#include "fex_id_list.h"
 #include "fex_test.h"
 #include "fex_vif.h"
 #include "test_vif_common.h"
@@ -214,6 +215,65 @@ test_vlan_list_format_len(void)
 }
 
 
+/* The one "10,20,30-40" parser (also fexctl's and the config file's). */
+struct ids {
+	unsigned int n;
+	unsigned int lo[8], hi[8];
+};
+
+static int
+ids_put(unsigned int lo, unsigned int hi, void *arg)
+{
+	struct ids *x = arg;
+
+	if (x->n == 8)
+		return -ENOSPC;
+	x->lo[x->n] = lo;
+	x->hi[x->n++] = hi;
+	return 0;
+}
+
+static void
+test_id_list(void)
+{
+	static const char *const bad[] = {
+		"x", "10,", ",10", "10,,20", "10-", "-10", "10 20",
+		"4095", "0", "1-4095", "10;20", "+5", "10 - 20",
+	};
+	struct ids x = { 0 };
+	const char *at = NULL;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL(fex_id_list_parse(" 10, 20-22 ,4094 ", 1, 4094, ids_put, &x, &at), 0);
+	CU_ASSERT_EQUAL(x.n, 3);
+	CU_ASSERT(x.lo[0] == 10 && x.hi[0] == 10);
+	CU_ASSERT(x.lo[1] == 20 && x.hi[1] == 22);
+	CU_ASSERT(x.lo[2] == 4094 && x.hi[2] == 4094);
+	x.n = 0;
+	CU_ASSERT_EQUAL(fex_id_list_parse("", 1, 4094, ids_put, &x, &at), 0);
+	CU_ASSERT_EQUAL(fex_id_list_parse("   ", 1, 4094, ids_put, &x, &at), 0);
+	CU_ASSERT_EQUAL(x.n, 0);
+	CU_ASSERT_EQUAL(fex_id_list_parse(NULL, 1, 4094, ids_put, &x, &at), -EINVAL);
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		x.n = 0;
+		at = NULL;
+		CU_ASSERT_EQUAL(fex_id_list_parse(bad[i], 1, 4094, ids_put, &x, &at), -EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(at);
+	}
+	/* where it went wrong */
+	CU_ASSERT_EQUAL(fex_id_list_parse("10,20,x5", 1, 4094, ids_put, &x, &at), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(at, "x5");
+	CU_ASSERT_EQUAL(fex_id_list_parse("10,99999", 1, 4094, ids_put, &x, &at), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(at, "99999");
+	/* a reversed range: -ERANGE at the item */
+	CU_ASSERT_EQUAL(fex_id_list_parse("5, 20-10", 1, 4094, ids_put, &x, &at), -ERANGE);
+	CU_ASSERT_STRING_EQUAL(at, "20-10");
+	/* the callback's refusal comes back as it is */
+	x.n = 0;
+	CU_ASSERT_EQUAL(fex_id_list_parse("1,2,3,4,5,6,7,8,9", 1, 4094, ids_put, &x, &at), -ENOSPC);
+	CU_ASSERT_EQUAL(x.n, 8);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -231,6 +291,7 @@ main(int argc, char **argv)
 	CU_add_test(s, "validate cos, rates, bursts", test_validate_cos_rates);
 	CU_add_test(s, "validate enums, max_ports", test_validate_enums_max_ports);
 	CU_add_test(s, "vlan list parse/format", test_vlan_list);
+	CU_add_test(s, "id list parser", test_id_list);
 	CU_add_test(s, "vlan list format length", test_vlan_list_format_len);
 	{
 		int rc = fex_test_run();
