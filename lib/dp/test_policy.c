@@ -13,6 +13,7 @@
 
 #include "fex_policy.h"
 #include "fex_test.h"
+#include "test_vif_common.h"
 
 #define HZ 1000000000ULL
 #define UUID1 "4f2e9d2a-8b1c-4c55-9a0e-0123456789ab"
@@ -23,53 +24,11 @@ static char err[256];
 static const struct rte_ether_addr mac1 = {{ 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 }};
 static const struct rte_ether_addr mac2 = {{ 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 }};
 
-static struct fex_profile
-prof(const char *name)
-{
-	struct fex_profile p;
-
-	fex_profile_defaults(&p);
-	snprintf(p.name, sizeof(p.name), "%s", name);
-	return p;
-}
-
-static struct fex_vif_assoc
-assoc(uint16_t vif, uint16_t port, const struct rte_ether_addr *mac,
-      const char *uuid, const char *profile)
-{
-	struct fex_vif_assoc a = {
-		.vif = vif, .port_id = port, .port_spec = "ring:test",
-		.mac = *mac, .instance_uuid = uuid, .profile = profile,
-	};
-
-	return a;
-}
-
-static int
-clean_vif(const struct fex_vif_info *v, void *arg)
-{
-	RTE_SET_USED(arg);
-	return fex_vif_disassociate(db, v->vif, NULL, 0);
-}
-
-static int
-clean_profile(const struct fex_profile *p, unsigned int n, void *arg)
-{
-	RTE_SET_USED(n);
-	RTE_SET_USED(arg);
-	return fex_profile_delete(db, NULL, p->name, NULL, 0);
-}
-
 /* Every test starts from nothing. */
 static int
 clean(void)
 {
-	fex_vif_uplink_set(db, true);
-	while (fex_vif_foreach(db, clean_vif, NULL) != 0)
-		;
-	while (fex_profile_foreach(db, clean_profile, NULL) != 0)
-		;
-	return 0;
+	return tvif_clean(db);
 }
 
 /* ------------------------------------------------------------------ */
