@@ -256,7 +256,7 @@ main(int argc, char **argv)
 	if (dp == NULL)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 
-	fex_pdump_guard_init(fex_dp_qsv(dp));
+	fex_pdump_guard_init(dp);
 
 	memset(&cc, 0, sizeof(cc));
 	cc.db = fex_dp_db(dp);

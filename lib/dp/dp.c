@@ -299,11 +299,6 @@ fex_dp_db(const struct fex_dp *dp)
 	return dp->db;
 }
 
-struct rte_rcu_qsbr *
-fex_dp_qsv(const struct fex_dp *dp)
-{
-	return dp->qsv;
-}
 
 uint16_t
 fex_dp_uplink(const struct fex_dp *dp)
@@ -391,7 +386,7 @@ plist_publish(struct fex_dp *dp, struct fex_worker *w, struct fex_poll_list *nex
 	struct fex_poll_list *old;
 
 	old = __atomic_exchange_n(&w->plist, next, __ATOMIC_RELEASE);
-	rte_rcu_qsbr_synchronize(dp->qsv, RTE_QSBR_THRID_INVALID);
+	fex_vif_db_grace_period(dp->db);
 	rte_free(old);
 }
 
@@ -498,7 +493,7 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 	/* Frames still in hand-off rings for this port are dropped as
 	 * stale by the owner, which re-checks this. */
 	__atomic_store_n(&dp->owner[port_id], (int8_t)-1, __ATOMIC_RELEASE);
-	rte_rcu_qsbr_synchronize(dp->qsv, RTE_QSBR_THRID_INVALID);
+	fex_vif_db_grace_period(dp->db);
 	DP_LOG(INFO, "port %u no longer polled (worker %d)", port_id, owner);
 	if (vf != FEX_NO_PORT) {
 		__atomic_store_n(&dp->owner[vf], (int8_t)-1, __ATOMIC_RELEASE);

@@ -126,7 +126,6 @@ int fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id);
 
 /* What the rest of the process may know. MT safe. */
 struct fex_vif_db *fex_dp_db(const struct fex_dp *dp);
-struct rte_rcu_qsbr *fex_dp_qsv(const struct fex_dp *dp);
 uint16_t fex_dp_uplink(const struct fex_dp *dp);
 enum fex_tag_mode fex_dp_mode(const struct fex_dp *dp);
 unsigned int fex_dp_nb_workers(const struct fex_dp *dp);
@@ -150,6 +149,6 @@ uint64_t fex_dp_handoff_drain(struct fex_dp *dp);
 
 /* Make rte_eth_remove_{rx,tx}_callback() wait for the workers (see
  * pdump_guard.c). */
-void fex_pdump_guard_init(struct rte_rcu_qsbr *qsv);
+void fex_pdump_guard_init(struct fex_dp *dp);
 
 #endif

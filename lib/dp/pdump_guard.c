@@ -17,25 +17,23 @@
 #include <dlfcn.h>
 
 #include <rte_ethdev.h>
-#include <rte_rcu_qsbr.h>
-
 #include "fex_dp.h"
 
-static struct rte_rcu_qsbr *guard_qsv;
+static struct fex_vif_db *guard_db;
 
 void
-fex_pdump_guard_init(struct rte_rcu_qsbr *qsv)
+fex_pdump_guard_init(struct fex_dp *dp)
 {
-	__atomic_store_n(&guard_qsv, qsv, __ATOMIC_RELEASE);
+	__atomic_store_n(&guard_db, fex_dp_db(dp), __ATOMIC_RELEASE);
 }
 
 static void
 wait_for_workers(void)
 {
-	struct rte_rcu_qsbr *qsv = __atomic_load_n(&guard_qsv, __ATOMIC_ACQUIRE);
+	struct fex_vif_db *db = __atomic_load_n(&guard_db, __ATOMIC_ACQUIRE);
 
-	if (qsv != NULL)
-		rte_rcu_qsbr_synchronize(qsv, RTE_QSBR_THRID_INVALID);
+	if (db != NULL)
+		fex_vif_db_grace_period(db);
 }
 
 int

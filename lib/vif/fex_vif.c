@@ -233,8 +233,8 @@ vif_list_put(struct fex_vif_db *db, const struct fex_viflist **dir, uint16_t id,
 /* Busy-wait this many rounds for a grace period before yielding. */
 #define GRACE_SPINS 2000
 
-static void
-grace_period(struct fex_vif_db *db)
+void
+fex_vif_db_grace_period(struct fex_vif_db *db)
 {
 	/* rte_rcu_qsbr_synchronize() for a non-reader, but inline (so that
 	 * the ordering is visible to the thread sanitizer too) and yielding
@@ -258,7 +258,7 @@ vif_table_publish(struct fex_vif_db *db, struct fex_vif_table *next)
 
 	db->gen = next->gen;
 	old = __atomic_exchange_n(&db->cur, next, __ATOMIC_RELEASE);
-	grace_period(db);
+	fex_vif_db_grace_period(db);
 	vif_table_free_diff(old, next);
 }
 

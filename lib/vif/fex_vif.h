@@ -324,6 +324,13 @@ struct fex_vif_db *fex_vif_db_create(unsigned int workers, uint64_t hz,
  *  Thread safety: writer, with no reader running. NULL is a no-op. */
 void fex_vif_db_free(struct fex_vif_db *db);
 
+/** Wait until every online reader passed a quiescent state: what was
+ *  unpublished before the call is then unused. The one grace-period wait
+ *  of the process (lib/dp's poll lists and pdump guard use it too);
+ *  yields the CPU while it waits, as the caller may share a core.
+ *  Thread safety: any thread that is not a reader. */
+void fex_vif_db_grace_period(struct fex_vif_db *db);
+
 /** The QSBR variable (e.g. to share with other tables of the same
  *  workers). Thread safety: MT safe. */
 struct rte_rcu_qsbr *fex_vif_db_qsv(struct fex_vif_db *db);
