@@ -3,6 +3,7 @@
  * through it, close it, open it again; and add/remove ports while a
  * ring pair forwards without losing a frame. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,6 +35,15 @@
 #define ETH_TEST 0x88b5		/* IEEE local experimental */
 #define FRAME_LEN 64
 #define MAGIC 0x46455854u	/* "FEXT" */
+/* How long to wait for something that should happen: frames sent, frames
+ * arrived, a link or a peer up. Every wait ends as soon as its condition
+ * holds, so this only costs time when the test fails; it is long (a pass
+ * needs milliseconds) so that a loaded machine (compiles, a CPU hog) never
+ * makes a pass a failure, and short enough that a failing run ends within
+ * meson's timeout. */
+#define WAIT_MS 10000
+/* How long to look for frames that must not come (no echo, no extra). */
+#define QUIET_MS 100
 
 static struct rte_mempool *pool;
 static struct fex_port_conf conf;
@@ -131,7 +141,8 @@ send_frames(uint16_t port, uint32_t seq0, unsigned int n, unsigned int timeout_m
 }
 
 /* Receive until want of our frames came (or timeout); returns the count.
- * Checks order when in_order. */
+ * Polls at least once, however late this thread runs. Checks order when
+ * in_order. */
 static unsigned int
 recv_frames(uint16_t port, unsigned int want, unsigned int timeout_ms, bool in_order)
 {
@@ -141,7 +152,7 @@ recv_frames(uint16_t port, unsigned int want, unsigned int timeout_ms, bool in_o
 	long expect = -1, s;
 	uint16_t n;
 
-	while (got < want && now_ms() < end) {
+	do {
 		n = rte_eth_rx_burst(port, 0, b, RTE_DIM(b));
 		for (i = 0; i < n; i++) {
 			s = frame_seq(rte_pktmbuf_mtod(b[i], uint8_t *), rte_pktmbuf_data_len(b[i]));
@@ -155,7 +166,7 @@ recv_frames(uint16_t port, unsigned int want, unsigned int timeout_ms, bool in_o
 		}
 		if (n == 0)
 			usleep(100);
-	}
+	} while (got < want && now_ms() < end);
 	return got;
 }
 
@@ -237,13 +248,14 @@ test_pcap_rx(void)
 	CU_ASSERT_EQUAL(info.kind, FEX_PORT_PCAP);
 	CU_ASSERT_STRING_EQUAL(info.spec, spec);
 	CU_ASSERT_EQUAL(info.nb_rxq, 1);
-	CU_ASSERT_EQUAL(recv_frames(pid, 1000, 500, true), 100);
+	CU_ASSERT_EQUAL(recv_frames(pid, 100, WAIT_MS, true), 100);
+	CU_ASSERT_EQUAL(recv_frames(pid, 1, QUIET_MS, false), 0);	/* and no more */
 	CU_ASSERT_EQUAL(fex_port_close(pid), 0);
 	CU_ASSERT_EQUAL(fex_port_close(pid), -ENOENT);
 
 	snprintf(spec, sizeof(spec), "pcap:rx=%s,infinite", file);
 	CU_ASSERT_EQUAL_FATAL(open_port(spec, &pid), 0);
-	CU_ASSERT(recv_frames(pid, 1000, 5000, false) >= 1000);	/* replayed 10 times and more */
+	CU_ASSERT(recv_frames(pid, 1000, WAIT_MS, false) >= 1000);	/* replayed 10 times and more */
 	CU_ASSERT_EQUAL(fex_port_close(pid), 0);
 
 	/* a missing rx file is named before the driver is asked */
@@ -265,12 +277,12 @@ test_pcap_tx(void)
 	CU_ASSERT_EQUAL(fex_port_open(spec, &conf, &pid2, err, sizeof(err)), -EEXIST);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already open as port"));
 	CU_ASSERT_EQUAL(fex_port_find(spec), pid);
-	CU_ASSERT_EQUAL(send_frames(pid, 0, 50, 1000), 50);
+	CU_ASSERT_EQUAL(send_frames(pid, 0, 50, WAIT_MS), 50);
 	CU_ASSERT_EQUAL(fex_port_close(pid), 0);
 	CU_ASSERT_EQUAL(count_pcap(file), 50);
 	/* reopen: the file is rewritten */
 	CU_ASSERT_EQUAL_FATAL(open_port(spec, &pid), 0);
-	CU_ASSERT_EQUAL(send_frames(pid, 0, 7, 1000), 7);
+	CU_ASSERT_EQUAL(send_frames(pid, 0, 7, WAIT_MS), 7);
 	CU_ASSERT_EQUAL(fex_port_close(pid), 0);
 	CU_ASSERT_EQUAL(count_pcap(file), 7);
 }
@@ -287,13 +299,13 @@ test_ring_pair(void)
 		CU_ASSERT_NOT_EQUAL(a, b);
 		CU_ASSERT_EQUAL(fex_port_open("ring:t_pair", &conf, &c, err, sizeof(err)), -EBUSY);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "both ends"));
-		CU_ASSERT_EQUAL(send_frames(a, 0, 500, 1000), 500);
-		CU_ASSERT_EQUAL(recv_frames(b, 500, 1000, true), 500);
-		CU_ASSERT_EQUAL(send_frames(b, 0, 77, 1000), 77);
-		CU_ASSERT_EQUAL(recv_frames(a, 77, 1000, true), 77);
-		CU_ASSERT_EQUAL(recv_frames(a, 1, 10, false), 0);	/* no echo */
+		CU_ASSERT_EQUAL(send_frames(a, 0, 500, WAIT_MS), 500);
+		CU_ASSERT_EQUAL(recv_frames(b, 500, WAIT_MS, true), 500);
+		CU_ASSERT_EQUAL(send_frames(b, 0, 77, WAIT_MS), 77);
+		CU_ASSERT_EQUAL(recv_frames(a, 77, WAIT_MS, true), 77);
+		CU_ASSERT_EQUAL(recv_frames(a, 1, QUIET_MS, false), 0);	/* no echo */
 		/* frames left in a ring when its ends close are freed */
-		CU_ASSERT_EQUAL(send_frames(a, 0, 10, 1000), 10);
+		CU_ASSERT_EQUAL(send_frames(a, 0, 10, WAIT_MS), 10);
 		CU_ASSERT_EQUAL(fex_port_close(a), 0);
 		CU_ASSERT_EQUAL(fex_port_close(b), 0);
 	}
@@ -302,8 +314,8 @@ test_ring_pair(void)
 	CU_ASSERT_EQUAL_FATAL(open_port("ring:t_half", &b), 0);
 	CU_ASSERT_EQUAL(fex_port_close(a), 0);
 	CU_ASSERT_EQUAL_FATAL(open_port("ring:t_half", &a), 0);
-	CU_ASSERT_EQUAL(send_frames(b, 0, 20, 1000), 20);
-	CU_ASSERT_EQUAL(recv_frames(a, 20, 1000, true), 20);
+	CU_ASSERT_EQUAL(send_frames(b, 0, 20, WAIT_MS), 20);
+	CU_ASSERT_EQUAL(recv_frames(a, 20, WAIT_MS, true), 20);
 	CU_ASSERT_EQUAL(fex_port_close(a), 0);
 	CU_ASSERT_EQUAL(fex_port_close(b), 0);
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0);
@@ -316,7 +328,7 @@ test_null(void)
 	uint16_t sink, gen, n;
 
 	CU_ASSERT_EQUAL_FATAL(open_port("null", &sink), 0);
-	CU_ASSERT_EQUAL(send_frames(sink, 0, 1000, 1000), 1000);
+	CU_ASSERT_EQUAL(send_frames(sink, 0, 1000, WAIT_MS), 1000);
 	CU_ASSERT_EQUAL(rte_eth_rx_burst(sink, 0, b, RTE_DIM(b)), 0);
 	CU_ASSERT_EQUAL_FATAL(open_port("null:rx", &gen), 0);
 	n = rte_eth_rx_burst(gen, 0, b, RTE_DIM(b));
@@ -462,15 +474,15 @@ static void
 kernel_exchange(uint16_t pid, const char *ifname)
 {
 	int fd = raw_socket(ifname);
-	uint64_t end = now_ms() + 3000;
+	uint64_t end = now_ms() + WAIT_MS;
 
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
 	while (fex_port_link_up(pid) != 1 && now_ms() < end)
 		usleep(10000);
 	CU_ASSERT_EQUAL(raw_send(fd, 100), 100);
-	CU_ASSERT_EQUAL(recv_frames(pid, 100, 2000, true), 100);
-	CU_ASSERT_EQUAL(send_frames(pid, 0, 100, 1000), 100);
-	CU_ASSERT_EQUAL(raw_recv(fd, 100, 2000), 100);
+	CU_ASSERT_EQUAL(recv_frames(pid, 100, WAIT_MS, true), 100);
+	CU_ASSERT_EQUAL(send_frames(pid, 0, 100, WAIT_MS), 100);
+	CU_ASSERT_EQUAL(raw_recv(fd, 100, WAIT_MS), 100);
 	close(fd);
 }
 
@@ -566,10 +578,63 @@ testpmd_stop(pid_t p)
 	waitpid(p, NULL, 0);
 }
 
-/* Open spec, wait for the peer, frames out and echoed back. */
+/* Has the peer exited? (It is left for testpmd_stop to reap.) */
+static bool
+peer_exited(pid_t tp)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)tp, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       si.si_pid == tp;
+}
+
+/* Open spec, connecting to a peer that listens on sock, once the peer
+ * takes the connection. testpmd creates its socket when it probes its
+ * device but takes a peer only once it has started the port: a DPDK 22.11
+ * memif server answers a client that comes before with "ID not found",
+ * and the memif client never tries again, so its link stays down. So wait
+ * for the socket, open, and if the link does not come up, close and open
+ * again, waiting longer each time, up to WAIT_MS in all. 0 when open (the
+ * caller checks the link), -1 when the port could not be opened. */
+static int
+open_when_peer_ready(const char *spec, const char *sock, pid_t tp, uint16_t *pid)
+{
+	uint64_t end = now_ms() + WAIT_MS, until;
+	unsigned int window = 250;
+	int rc;
+
+	while (access(sock, F_OK) != 0 && now_ms() < end) {
+		if (peer_exited(tp)) {
+			fprintf(stderr, "\n  the peer exited before it made %s\n", sock);
+			return -1;
+		}
+		usleep(10000);
+	}
+	for (;;) {
+		rc = fex_port_open(spec, &conf, pid, err, sizeof(err));
+		if (rc == 0) {
+			until = RTE_MIN(now_ms() + window, end);
+			while (fex_port_link_up(*pid) != 1 && now_ms() < until)
+				usleep(10000);
+			if (fex_port_link_up(*pid) == 1 || now_ms() >= end || peer_exited(tp))
+				return 0;
+			fex_port_close(*pid);	/* refused early: try again */
+			window = RTE_MIN(window * 2, 4000u);
+		} else if (now_ms() >= end || peer_exited(tp)) {
+			fprintf(stderr, "\n  open %s: %s (peer socket %s)\n", spec, err, sock);
+			return -1;
+		} else {
+			usleep(20000);
+		}
+	}
+}
+
+/* Open spec, wait for the peer, frames out and echoed back. The peer
+ * listens on sock unless we_listen. */
 static void
-echo_through_testpmd(const char *spec, const char *vdev, const char *what,
-		     bool we_listen)
+echo_through_testpmd(const char *spec, const char *vdev, const char *sock,
+		     const char *what, bool we_listen)
 {
 	char log[PATH_MAX];
 	uint64_t end;
@@ -589,25 +654,30 @@ echo_through_testpmd(const char *spec, const char *vdev, const char *what,
 	} else {
 		tp = testpmd_start(vdev, log);
 		CU_ASSERT_TRUE_FATAL(tp > 0);
-		usleep(500000);
-		if (open_port(spec, &pid) != 0) {
+		if (open_when_peer_ready(spec, sock, tp, &pid) != 0) {
 			CU_FAIL("open");
 			testpmd_stop(tp);
 			return;
 		}
 	}
-	end = now_ms() + 15000;
+	end = now_ms() + WAIT_MS;
 	while (fex_port_link_up(pid) != 1 && now_ms() < end)
 		usleep(20000);
 	CU_ASSERT_EQUAL(fex_port_link_up(pid), 1);
-	/* poll rx once first: a memif client hands its rx buffers to the
-	 * server on rx, like any forwarding loop does */
+	if (fex_port_link_up(pid) != 1) {	/* no peer: no frames to wait for */
+		fprintf(stderr, "\n  %s: link not up (testpmd log %s)\n", what, log);
+		goto out;
+	}
+	/* poll rx first: a memif client hands its rx buffers to the server
+	 * on rx, like any forwarding loop does (recv_frames polls at least
+	 * once) */
 	recv_frames(pid, 1, 200, false);
-	CU_ASSERT_EQUAL(send_frames(pid, 0, 200, 2000), 200);
-	got = recv_frames(pid, 200, 5000, true);
+	CU_ASSERT_EQUAL(send_frames(pid, 0, 200, WAIT_MS), 200);
+	got = recv_frames(pid, 200, WAIT_MS, true);
 	CU_ASSERT_EQUAL(got, 200);
 	if (got != 200)
 		fprintf(stderr, "\n  %s: %u of 200 echoed (testpmd log %s)\n", what, got, log);
+out:
 	CU_ASSERT_EQUAL(fex_port_close(pid), 0);
 	testpmd_stop(tp);
 }
@@ -620,12 +690,12 @@ test_memif(void)
 	path_in_tmp(sock, sizeof(sock), "memif.sock");
 	snprintf(vdev, sizeof(vdev), "net_memif0,role=server,socket=%s,socket-abstract=no", sock);
 	snprintf(spec, sizeof(spec), "memif:%s", sock);
-	echo_through_testpmd(spec, vdev, "memif-client", false);
+	echo_through_testpmd(spec, vdev, sock, "memif-client", false);
 
 	path_in_tmp(sock, sizeof(sock), "memif2.sock");
 	snprintf(vdev, sizeof(vdev), "net_memif0,role=client,socket=%s,socket-abstract=no", sock);
 	snprintf(spec, sizeof(spec), "memif:%s,server", sock);
-	echo_through_testpmd(spec, vdev, "memif-server", true);
+	echo_through_testpmd(spec, vdev, sock, "memif-server", true);
 }
 
 static void
@@ -637,30 +707,33 @@ test_vhost(void)
 	path_in_tmp(sock, sizeof(sock), "vhost.sock");
 	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,server=1,queues=1", sock);
 	snprintf(spec, sizeof(spec), "vhost:%s", sock);
-	echo_through_testpmd(spec, vdev, "vhost-client", false);
+	echo_through_testpmd(spec, vdev, sock, "vhost-client", false);
 
 	path_in_tmp(sock, sizeof(sock), "vhost2.sock");
 	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,queues=1", sock);
 	snprintf(spec, sizeof(spec), "vhost-server:%s", sock);
-	echo_through_testpmd(spec, vdev, "vhost-server", true);
+	echo_through_testpmd(spec, vdev, sock, "vhost-server", true);
 }
 
 /* ---- hot-plug while forwarding ---- */
 
+/* Open file descriptors of this process, counted from inside it. Not
+ * with popen("ls /proc/PID/fd | wc -l"): popen closes its copy of the
+ * pipe's write end only after the child started, so the ls sometimes saw
+ * that end too and counted one more. */
 static int
 count_fds(void)
 {
-	char cmd[64], buf[32];
-	FILE *f;
-	int n = -1;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
 
-	snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | wc -l", (int)getpid());
-	f = popen(cmd, "r");
-	if (f == NULL)
+	if (d == NULL)
 		return -1;
-	if (fgets(buf, sizeof(buf), f) != NULL)
-		n = atoi(buf);
-	pclose(f);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && atoi(de->d_name) != dirfd(d))
+			n++;
+	closedir(d);
 	return n;
 }
 
@@ -748,16 +821,18 @@ test_hotplug_under_load(void)
 	for (i = 0; i < rounds; i++) {
 		const char *spec = specs[i % nspecs];
 
-		sent += send_frames(t1, sent, batch / 2, 2000);
+		sent += send_frames(t1, sent, batch / 2, WAIT_MS);
 		if (open_port(spec, &x) == 0) {
 			CU_ASSERT_EQUAL(fex_port_close(x), 0);
 		} else {
 			CU_FAIL("hot-plug open");
 		}
-		sent += send_frames(t1, sent, batch / 2, 2000);
-		got += recv_frames(t2, sent - got, 2000, false);
+		sent += send_frames(t1, sent, batch / 2, WAIT_MS);
+		got += recv_frames(t2, sent - got, WAIT_MS, false);
+		if (got < sent)
+			break;	/* lost or stuck: the checks below fail */
 	}
-	got += recv_frames(t2, sent - got, 3000, false);
+	got += recv_frames(t2, sent - got, WAIT_MS, false);
 	f.stop = true;
 	pthread_join(th, NULL);
 	CU_ASSERT_EQUAL(sent, rounds * batch);
