@@ -68,14 +68,14 @@ ini_bool(const char *key, const char *val, bool *out, char *err, size_t errlen)
 
 /* One of two names (lib/vif's parse and name functions). */
 static int
-ini_enum(const char *key, const char *val, int (*parse)(const char *),
-	 const char *a, const char *b, int *out, char *err, size_t errlen)
+ini_enum(const char *key, const char *val, const char *const *names,
+	 int *out, char *err, size_t errlen)
 {
-	*out = parse(val);
-	if (*out < 0)
-		return bad(err, errlen, "%s: '%.32s' is not allowed; allowed: "
-			   "%s, %s", key, val, a, b);
-	return 0;
+	for (*out = 0; names[*out] != NULL; (*out)++)
+		if (strcmp(val, names[*out]) == 0)
+			return 0;
+	return bad(err, errlen, "%s: '%.32s' is not allowed; allowed: %s, %s",
+		   key, val, names[0], names[1]);
 }
 
 struct vif_list {
@@ -146,19 +146,16 @@ profile_key(struct fex_profile *p, const char *k, const char *v, char *err,
 		if ((rc = ini_uint(k, v, UINT32_MAX, &u, err, errlen)) == 0)
 			p->ingress_burst_bytes = (uint32_t)u;
 	} else if (strcmp(k, "mac_forging") == 0) {
-		if ((rc = ini_enum(k, v, fex_mac_forging_parse, "allow", "deny",
-				   &e, err, errlen)) == 0)
+		if ((rc = ini_enum(k, v, fex_mac_forging_names, &e, err, errlen)) == 0)
 			p->mac_forging = (enum fex_mac_forging)e;
 	} else if (strcmp(k, "uplink_fail_action") == 0) {
-		if ((rc = ini_enum(k, v, fex_uplink_fail_parse, "link-down",
-				   "warning", &e, err, errlen)) == 0)
+		if ((rc = ini_enum(k, v, fex_uplink_fail_names, &e, err, errlen)) == 0)
 			p->uplink_fail_action = (enum fex_uplink_fail)e;
 	} else if (strcmp(k, "max_ports") == 0) {
 		if ((rc = ini_uint(k, v, UINT16_MAX, &u, err, errlen)) == 0)
 			p->max_ports = (uint16_t)u;
 	} else if (strcmp(k, "io_performance") == 0) {
-		if ((rc = ini_enum(k, v, fex_io_perf_parse, "none", "high", &e,
-				   err, errlen)) == 0)
+		if ((rc = ini_enum(k, v, fex_io_perf_names, &e, err, errlen)) == 0)
 			p->io_performance = (enum fex_io_perf)e;
 	} else if (strcmp(k, "enabled") == 0) {
 		rc = ini_bool(k, v, &p->enabled, err, errlen);

@@ -58,7 +58,6 @@
 #define FEX_CTL_DEFAULT_MAX_OUTPUT	(1024 * 1024)	/* unread replies per client */
 #define FEX_CTL_DEFAULT_IDLE_MS		30000
 #define FEX_CTL_DEFAULT_MAX_CLIENTS	512
-#define FEX_CTL_SPEC_MAX		512		/* port spec, with NUL */
 #define FEX_CTL_TICK_MS			250		/* hooks.tick period */
 
 /*

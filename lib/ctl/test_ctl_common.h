@@ -10,12 +10,13 @@
 #include <jansson.h>
 
 #include "fex_ctl.h"
+#include "fex_port.h"
 
 #define TPORT_MAX	32
 
 struct tports {
 	bool open[TPORT_MAX];
-	char spec[TPORT_MAX][FEX_CTL_SPEC_MAX];
+	char spec[TPORT_MAX][FEX_PORT_SPEC_LEN];
 	unsigned int attached;		/* calls that succeeded */
 	unsigned int detached;
 	unsigned int failed;		/* attach calls refused */
