@@ -375,7 +375,7 @@ fex_vif_db_free(struct fex_vif_db *db)
 	if (db->cur != NULL)
 		fex_vif_db_abort(db);
 	vif_table_free_diff(db->cur, NULL);
-	free(db->journal);
+	rte_free(db->journal);
 	free(db->vifp);
 	free(db->profiles);
 	for (w = 0; w < FEX_WORKERS_MAX; w++)

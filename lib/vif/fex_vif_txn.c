@@ -15,6 +15,8 @@
 #include <rte_common.h>
 #include <rte_log.h>
 
+#include <rte_malloc.h>
+
 #include "fex_vif_priv.h"
 
 /* ------------------------------------------------------------------ */
@@ -59,7 +61,8 @@ vif_journal_add(struct fex_vif_db *db, bool is_profile, uint16_t idx)
 	if (db->nb_journal == db->journal_cap) {
 		unsigned int cap = db->journal_cap != 0 ? db->journal_cap * 2 : 8;
 
-		r = realloc(db->journal, cap * sizeof(*r));
+		/* DPDK heap, as the rest of the db that points to it */
+		r = rte_realloc(db->journal, cap * sizeof(*r), 0);
 		if (r == NULL)
 			return -ENOMEM;
 		db->journal = r;
