@@ -83,6 +83,10 @@ txn_close(struct fex_vif_db *db)
 {
 	db->txn = false;
 	db->stage = NULL;
+	/* Freed with each transaction: a closed one leaves nothing behind. */
+	rte_free(db->journal);
+	db->journal = NULL;
+	db->journal_cap = 0;
 	db->nb_journal = 0;
 	memset(db->txn_reset, 0, sizeof(db->txn_reset));
 }
