@@ -45,12 +45,11 @@ static inline uint16_t
 egress_untagged(struct fex_worker *w, uint64_t now, const struct fex_vif_entry *v,
 		const struct fex_profile_rt *p, struct fex_meter *m,
 		enum fex_tag_mode mode, uint32_t frame_max, struct rte_mbuf **pkts,
-		uint16_t n, uint16_t svif)
+		uint16_t n, uint16_t svif, uint64_t bytes)
 {
 	const unsigned int add = fex_tag_len(mode) + FEX_VLAN_LEN;
 	const struct fex_pkt_hdr untagged = { .src = &v->mac };
 	struct fex_pkt_action a;
-	uint64_t bytes = 0;
 	uint32_t longest = 0;
 	uint8_t hdr[16];
 	bool ok = true;
@@ -68,7 +67,6 @@ egress_untagged(struct fex_worker *w, uint64_t now, const struct fex_vif_entry *
 		if (p->mac_deny)
 			ok = ok && fex_mac_eq((const struct rte_ether_addr *)
 					      (d + RTE_ETHER_ADDR_LEN), &v->mac);
-		bytes += rte_pktmbuf_pkt_len(mb);
 		longest = RTE_MAX(longest, rte_pktmbuf_pkt_len(mb));
 	}
 	ok = ok && (frame_max == 0 || longest + add <= frame_max);
@@ -153,7 +151,8 @@ fex_dp_egress(struct fex_worker *w, uint64_t now, uint16_t port,
 		rte_pktmbuf_free_bulk(pkts, n);
 		return 0;
 	}
-	if (likely(egress_untagged(w, now, v, p, m, mode, frame_max, pkts, n, svif)))
+	if (likely(egress_untagged(w, now, v, p, m, mode, frame_max, pkts, n, svif,
+					  bytes)))
 		return n;
 
 	for (i = 0; i < n; i++) {
