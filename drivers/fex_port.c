@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The open ports: a parsed spec probed (hot-plug), configured and
- * started as an ethdev port; the table of open ports and its lock;
- * close, list, info, link and MTU; the ring:NAME pairs. Specs are
- * parsed and checked in fex_port_spec.c. See fex_port.h. */
+ * started as an ethdev port, or registered with the vhost library
+ * (fex_vhost.c, ids from FEX_PORT_VHOST_BASE); the table of open ports
+ * and its lock; close, list, info, link, stats and MTU; the ring:NAME
+ * pairs. Specs are parsed and checked in fex_port_spec.c. See
+ * fex_port.h. */
 #include <errno.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -26,6 +28,7 @@
 
 #include "fex_port.h"
 #include "fex_port_priv.h"
+#include "fex_vhost.h"
 
 RTE_LOG_REGISTER(fex_logtype_port, fex.port, INFO);
 #define PORT_LOG(level, fmt, ...) \
@@ -56,9 +59,44 @@ struct ring_pair {
 };
 
 static pthread_mutex_t port_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct port_ent ports[RTE_MAX_ETHPORTS];
+static struct port_ent ports[FEX_PORT_MAX];
 static struct ring_pair rings[RTE_MAX_ETHPORTS];
 static unsigned int dev_seq;
+
+static inline bool
+is_vhost(enum fex_port_kind kind)
+{
+	return kind == FEX_PORT_VHOST || kind == FEX_PORT_VHOST_SERVER;
+}
+
+/* vhost ports are not ethdevs: their own ids, their own limit */
+static int
+open_vhost_locked(const char *spec, const struct fex_port_spec *ps,
+		  const struct fex_port_conf *conf, struct port_ent *e,
+		  uint16_t *port_id, char *err, size_t errlen)
+{
+	unsigned int id;
+	int rc;
+
+	for (id = FEX_PORT_VHOST_BASE; id < FEX_PORT_MAX; id++)
+		if (!ports[id].used)
+			break;
+	if (id == FEX_PORT_MAX)
+		return fex_port_fail(-ENOSPC, err, errlen,
+				     "%s: all %d vhost ports of fexpath (FEX_VHOST_MAX) are open; close one first",
+				     spec, FEX_VHOST_MAX);
+	rc = fex_vhost_open(id - FEX_PORT_VHOST_BASE, spec, ps, conf, err, errlen);
+	if (rc < 0)
+		return rc;
+	snprintf(e->name, sizeof(e->name), "vhost%u", id - FEX_PORT_VHOST_BASE);
+	e->nb_rxq = (uint16_t)RTE_MAX(1, conf->nb_rxq);
+	e->nb_txq = (uint16_t)RTE_MAX(1, conf->nb_txq);
+	e->socket_id = -1;
+	e->used = true;
+	ports[id] = *e;
+	*port_id = (uint16_t)id;
+	return 0;
+}
 
 static struct ring_pair *
 ring_pair_find_locked(const char *name)
@@ -368,6 +406,14 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 	rc = fex_port_precheck(spec, &ps, err, errlen);
 	if (rc < 0)
 		goto out_unlock;
+	if (is_vhost(ps.kind)) {
+		rc = open_vhost_locked(spec, &ps, conf, &e, port_id, err, errlen);
+		if (rc < 0)
+			goto out_unlock;
+		PORT_LOG(INFO, "%s: port %u (%s, vhost library)", spec, *port_id, e.name);
+		pthread_mutex_unlock(&port_lock);
+		return 0;
+	}
 	/* Checked here: past the limit the drivers only say "Operation not
 	 * permitted" (the EAL log has "Reached maximum number of Ethernet
 	 * ports"). */
@@ -438,6 +484,12 @@ close_locked(uint16_t port_id)
 	if (port_id >= RTE_DIM(ports) || !ports[port_id].used)
 		return -ENOENT;
 	e = &ports[port_id];
+	if (is_vhost(e->ps.kind)) {
+		fex_vhost_close(port_id - FEX_PORT_VHOST_BASE);
+		PORT_LOG(INFO, "%s: port %u closed", e->spec, port_id);
+		memset(e, 0, sizeof(*e));
+		return 0;
+	}
 	dev = port_device(port_id);
 	rc = rte_eth_dev_stop(port_id);
 	if (rc != 0)
@@ -595,7 +647,9 @@ info_fill_locked(uint16_t pid, struct fex_port_info *info)
 	info->nb_txd = e->nb_txd;
 	info->socket_id = e->socket_id;
 	info->mtu = mtu_get_locked(pid);
-	if (rte_eth_link_get_nowait(pid, &link) == 0) {
+	if (is_vhost(e->ps.kind))
+		fex_vhost_info(pid - FEX_PORT_VHOST_BASE, info);
+	else if (rte_eth_link_get_nowait(pid, &link) == 0) {
 		info->link_up = link.link_status == RTE_ETH_LINK_UP;
 		info->link_speed = link.link_speed;
 	}
@@ -667,8 +721,35 @@ fex_port_link_up(uint16_t port_id)
 	struct rte_eth_link link;
 	int rc;
 
+	if (port_id >= FEX_PORT_VHOST_BASE)
+		return port_id < FEX_PORT_MAX && ports[port_id].used ?
+			fex_vhost_link_up(port_id - FEX_PORT_VHOST_BASE) : -ENODEV;
 	rc = rte_eth_link_get_nowait(port_id, &link);
 	if (rc != 0)
 		return rc;
 	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+int
+fex_port_stats_get(uint16_t port_id, struct rte_eth_stats *st)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&port_lock);
+	if (port_id < RTE_DIM(ports) && ports[port_id].used) {
+		if (is_vhost(ports[port_id].ps.kind)) {
+			fex_vhost_stats(port_id - FEX_PORT_VHOST_BASE, st);
+			rc = 0;
+		} else {
+			rc = rte_eth_stats_get(port_id, st);
+		}
+	}
+	pthread_mutex_unlock(&port_lock);
+	return rc;
+}
+
+void
+fex_port_set_qsbr(struct rte_rcu_qsbr *qsv)
+{
+	fex_vhost_set_qsbr(qsv);
 }

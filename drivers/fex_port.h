@@ -2,8 +2,10 @@
 /* Ports: a spec string (SPEC §4) in, a configured and started ethdev
  * port out, and back again at run time (hot-plug).
  *
- *   vhost:PATH                 vhost-user, fexpath is the client
- *   vhost-server:PATH          vhost-user, fexpath listens on PATH
+ *   vhost:PATH[,offloads=M]    vhost-user, fexpath is the client
+ *   vhost-server:PATH[,...]    vhost-user, fexpath listens on PATH
+ *                              M: full (checksum + TSO, the default),
+ *                              csum, none: what the guest is offered
  *   pci:BDF                    PF or VF bound to vfio-pci ([DDDD:]BB:DD.F)
  *   af_packet:IFACE            an existing kernel interface
  *   tap:NAME                   a tap interface created by the driver
@@ -14,13 +16,15 @@
  *   null  null:rx              sink; ":rx" also generates 64 B frames
  *
  * Thread safety: fex_port_spec_parse() and fex_port_pci_check() are pure
- * and reentrant. Every other function takes one internal mutex and may be
- * called from any thread after rte_eal_init() (control thread, main);
- * none of them is for the fast path.
+ * and reentrant. fex_port_rx() and fex_port_tx() are the fast path: one
+ * thread at a time per port and queue. Every other function takes one
+ * internal mutex and may be called from any thread after rte_eal_init()
+ * (control thread, main); none of them is for the fast path.
  *
  * Implemented in fex_port_spec.c (fex_port_spec_parse, fex_port_pci_check,
- * fex_port_kind_name: no EAL) and fex_port.c (every other function: the
- * open ports, their table and lock).
+ * fex_port_kind_name: no EAL), fex_port.c (every other function: the
+ * open ports, their table and lock) and fex_vhost.c (vhost-user ports on
+ * the vhost library, guest offloads).
  */
 #ifndef FEX_PORT_H
 #define FEX_PORT_H
@@ -30,8 +34,10 @@
 #include <stdint.h>
 
 #include <rte_config.h>
+#include <rte_ethdev.h>
 
 struct rte_mempool;
+struct rte_rcu_qsbr;
 
 #define FEX_PORT_SPEC_MAX 511	/* longest spec string, bytes (the one limit) */
 #define FEX_PORT_SPEC_LEN (FEX_PORT_SPEC_MAX + 1)
@@ -39,7 +45,19 @@ struct rte_mempool;
 #define FEX_PORT_SOCK_LEN 108	/* unix socket paths (vhost, memif) */
 #define FEX_PORT_IFNAME_LEN 16	/* IFNAMSIZ: af_packet, tap */
 #define FEX_PORT_RING_LEN 21	/* ring:NAME; rte_ring names are short */
-#define FEX_PORT_MAX RTE_MAX_ETHPORTS
+/* Port ids: an ethdev port keeps its ethdev id (< RTE_MAX_ETHPORTS); a
+ * vhost-user port is not an ethdev (the vhost library, fex_vhost.c) and
+ * takes an id from FEX_PORT_VHOST_BASE up, so RTE_MAX_ETHPORTS does not
+ * bound the vNICs (SPEC §4: at least 256). */
+#define FEX_PORT_VHOST_BASE RTE_MAX_ETHPORTS
+#define FEX_PORT_MAX 1024
+#define FEX_VHOST_MAX (FEX_PORT_MAX - FEX_PORT_VHOST_BASE)
+
+enum fex_vhost_offloads {
+	FEX_VHOST_OFFLOADS_FULL,	/* checksum + TSO (v4), finished here */
+	FEX_VHOST_OFFLOADS_CSUM,	/* partial checksums only */
+	FEX_VHOST_OFFLOADS_NONE,	/* the guest finishes every frame */
+};
 
 enum fex_port_kind {
 	FEX_PORT_VHOST,
@@ -61,6 +79,7 @@ struct fex_port_spec {
 	bool server;			/* memif: listen on PATH */
 	bool infinite;			/* pcap: replay rx FILE forever */
 	bool generate;			/* null: rx returns frames */
+	uint8_t offloads;		/* vhost: enum fex_vhost_offloads */
 };
 
 struct fex_port_conf {
@@ -71,6 +90,8 @@ struct fex_port_conf {
 	bool clamp_queues;		/* true: fewer queues than asked is fine */
 	struct rte_mempool *pool;	/* used when pools[socket] is NULL */
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES]; /* optional, per socket */
+	uint32_t frame_max;		/* vhost: longest frame handed over (TSO
+					 * segments are cut to fit); 0 = guest's MSS */
 };
 
 struct fex_port_info {
@@ -139,7 +160,50 @@ const char *fex_port_kind_name(enum fex_port_kind kind);
  * tells the MTU in force. */
 int fex_port_mtu_set(uint16_t port_id, uint16_t mtu, char *err, size_t errlen);
 
-/* Link state now, no wait: 1 up, 0 down, -errno. */
+/* Link state now, no wait: 1 up, 0 down, -errno. For vhost: a guest
+ * driver is attached. */
 int fex_port_link_up(uint16_t port_id);
+
+/* A port's counters in ethdev's shape (vhost ports keep their own:
+ * ipackets/ibytes what the guest sent, opackets/obytes what it took,
+ * rx_nombuf frames lost for want of an mbuf, ierrors guest frames whose
+ * offload could not be finished). 0 or -ENOENT. */
+int fex_port_stats_get(uint16_t port_id, struct rte_eth_stats *st);
+
+/* The RCU variable the pollers of vhost ports report quiescent states to:
+ * a guest that goes away (destroy_device, on the vhost library's thread)
+ * is unpublished, then this waits for a grace period, so no poller is
+ * inside the device when the library frees it. Without one, the caller
+ * guarantees nobody polls a vhost port whose guest may leave. */
+void fex_port_set_qsbr(struct rte_rcu_qsbr *qsv);
+
+/* ---- fast path ---- */
+
+uint16_t fex_vhost_rx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts,
+			    uint16_t n);
+uint16_t fex_vhost_tx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts,
+			    uint16_t n);
+
+/* Up to n frames from queue q of a port. vhost: q is a lane (the guest's
+ * queue pairs are shared among the nb_rxq lanes); what the guest's
+ * offloads left unfinished (partial checksum, TSO) is finished, each
+ * frame ready for the wire. */
+static inline uint16_t
+fex_port_rx(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (likely(port_id < FEX_PORT_VHOST_BASE))
+		return rte_eth_rx_burst(port_id, q, pkts, n);
+	return fex_vhost_rx_burst(port_id, q, pkts, n);
+}
+
+/* Send up to n frames; returns how many the port took (and now owns);
+ * the rest stay the caller's. */
+static inline uint16_t
+fex_port_tx(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (likely(port_id < FEX_PORT_VHOST_BASE))
+		return rte_eth_tx_burst(port_id, q, pkts, n);
+	return fex_vhost_tx_burst(port_id, q, pkts, n);
+}
 
 #endif

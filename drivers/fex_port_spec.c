@@ -241,6 +241,47 @@ parse_memif(const char *args, struct fex_port_spec *out, char *err, size_t errle
 	return check_value("memif", "PATH", form, path, FEX_PORT_SOCK_LEN, err, errlen);
 }
 
+/* vhost:PATH[,offloads=full|csum|none]: what the guest is offered
+ * (full: checksum and TSO, both finished in software before tagging). */
+static int
+parse_vhost(const char *kind, const char *args, struct fex_port_spec *out,
+	    char *err, size_t errlen)
+{
+	static const char *const offloads[] = {
+		[FEX_VHOST_OFFLOADS_FULL] = "full",
+		[FEX_VHOST_OFFLOADS_CSUM] = "csum",
+		[FEX_VHOST_OFFLOADS_NONE] = "none",
+	};
+	const char *form = out->kind == FEX_PORT_VHOST ?
+		"vhost:PATH[,offloads=full|csum|none]" :
+		"vhost-server:PATH[,offloads=full|csum|none]";
+	const char *comma = strchr(args, ',');
+	char path[FEX_PORT_SPEC_LEN];
+	size_t n = comma != NULL ? (size_t)(comma - args) : strlen(args);
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "%.*s", (int)n, args);
+	out->offloads = FEX_VHOST_OFFLOADS_FULL;
+	if (comma != NULL) {
+		const char *opt = comma + 1;
+
+		if (strncmp(opt, "offloads=", 9) != 0)
+			return fex_port_fail(-EINVAL, err, errlen,
+					     "%s: unknown option '%s' (a PATH that contains ',' is not allowed: ',' separates options); use %s",
+					     kind, opt, form);
+		for (i = 0; i < RTE_DIM(offloads); i++)
+			if (strcmp(opt + 9, offloads[i]) == 0)
+				break;
+		if (i == RTE_DIM(offloads))
+			return fex_port_fail(-EINVAL, err, errlen,
+					     "%s: offloads '%s' unknown; allowed: full (the default: checksum and TSO), csum, none",
+					     kind, opt + 9);
+		out->offloads = (uint8_t)i;
+	}
+	strlcpy(out->arg, path, sizeof(out->arg));
+	return check_value(kind, "PATH", form, path, FEX_PORT_SOCK_LEN, err, errlen);
+}
+
 static int
 parse_ring(const char *v, struct fex_port_spec *out, char *err, size_t errlen)
 {
@@ -297,12 +338,7 @@ fex_port_spec_parse(const char *spec, struct fex_port_spec *out,
 	switch (out->kind) {
 	case FEX_PORT_VHOST:
 	case FEX_PORT_VHOST_SERVER:
-		rc = check_value(kind, "PATH",
-				 out->kind == FEX_PORT_VHOST ? "vhost:PATH" : "vhost-server:PATH",
-				 args, FEX_PORT_SOCK_LEN, err, errlen);
-		if (rc == 0)
-			snprintf(out->arg, sizeof(out->arg), "%s", args);
-		return rc;
+		return parse_vhost(kind, args, out, err, errlen);
 	case FEX_PORT_PCI:
 		return parse_bdf(args, out->arg, sizeof(out->arg), err, errlen);
 	case FEX_PORT_AF_PACKET:
@@ -452,12 +488,6 @@ fex_port_vdev_args(const struct fex_port_spec *ps, unsigned int seq,
 		   size_t alen)
 {
 	switch (ps->kind) {
-	case FEX_PORT_VHOST:
-	case FEX_PORT_VHOST_SERVER:
-		snprintf(name, nlen, "net_vhost_fex%u", seq);
-		snprintf(args, alen, "iface=%s,queues=%u,client=%d", ps->arg, nq,
-			 ps->kind == FEX_PORT_VHOST);
-		break;
 	case FEX_PORT_AF_PACKET:
 		snprintf(name, nlen, "net_af_packet_fex%u", seq);
 		snprintf(args, alen, "iface=%s,qpairs=%u", ps->arg, nq);
@@ -490,6 +520,8 @@ fex_port_vdev_args(const struct fex_port_spec *ps, unsigned int seq,
 		snprintf(name, nlen, "net_null_fex%u", seq);
 		snprintf(args, alen, "%s", ps->generate ? "" : "no-rx=1");
 		break;
+	case FEX_PORT_VHOST:		/* the vhost library, fex_vhost.c */
+	case FEX_PORT_VHOST_SERVER:
 	case FEX_PORT_PCI:
 	case FEX_PORT_RING:
 	case FEX_PORT_KIND_MAX:

@@ -168,9 +168,9 @@ test_null(void)
 
 	CU_ASSERT_EQUAL_FATAL(open_port("null", &sink), 0);
 	CU_ASSERT_EQUAL(send_frames(sink, 0, 1000, WAIT_MS), 1000);
-	CU_ASSERT_EQUAL(rte_eth_rx_burst(sink, 0, b, RTE_DIM(b)), 0);
+	CU_ASSERT_EQUAL(fex_port_rx(sink, 0, b, RTE_DIM(b)), 0);
 	CU_ASSERT_EQUAL_FATAL(open_port("null:rx", &gen), 0);
-	n = rte_eth_rx_burst(gen, 0, b, RTE_DIM(b));
+	n = fex_port_rx(gen, 0, b, RTE_DIM(b));
 	CU_ASSERT(n > 0);
 	rte_pktmbuf_free_bulk(b, n);
 	CU_ASSERT_EQUAL(fex_port_close(sink), 0);

@@ -105,7 +105,7 @@ send_frames(uint16_t port, uint32_t seq0, unsigned int n, unsigned int timeout_m
 		k = i;
 		done = 0;
 		while (done < k && now_ms() < end)
-			done += rte_eth_tx_burst(port, 0, b + done, k - done);
+			done += fex_port_tx(port, 0, b + done, k - done);
 		for (i = done; i < k; i++)
 			rte_pktmbuf_free(b[i]);
 		sent += done;
@@ -126,7 +126,7 @@ recv_frames(uint16_t port, unsigned int want, unsigned int timeout_ms, bool in_o
 	uint16_t n;
 
 	do {
-		n = rte_eth_rx_burst(port, 0, b, RTE_DIM(b));
+		n = fex_port_rx(port, 0, b, RTE_DIM(b));
 		for (i = 0; i < n; i++) {
 			s = frame_seq(rte_pktmbuf_mtod(b[i], uint8_t *), rte_pktmbuf_data_len(b[i]));
 			if (s >= 0) {

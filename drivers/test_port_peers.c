@@ -180,10 +180,10 @@ fwd_loop(void *arg)
 	uint16_t n, done;
 
 	while (!f->stop) {
-		n = rte_eth_rx_burst(f->in, 0, b, RTE_DIM(b));
+		n = fex_port_rx(f->in, 0, b, RTE_DIM(b));
 		done = 0;
 		while (done < n)	/* never drop: retry a full ring */
-			done += rte_eth_tx_burst(f->out, 0, b + done, n - done);
+			done += fex_port_tx(f->out, 0, b + done, n - done);
 		f->fwd += n;
 	}
 	return NULL;

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 
 #include <rte_pdump.h>
 #include <rte_thread.h>
@@ -176,6 +178,21 @@ write_stats_json(struct fex_ctl *ctl, const char *path)
 	json_decref(out);
 }
 
+/* Each vhost guest holds about eight descriptors (socket, kick and call
+ * per vring, memory): 256 of them pass the usual soft limit of 1024. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		fprintf(stderr, "fexpath: cannot raise the open-file limit: %s\n",
+			strerror(errno));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -238,6 +255,12 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	raise_fd_limit();
+	/* the vhost library narrates every handshake message at INFO; 256
+	 * guests would drown the log (--log-level=lib.vhost.*:info brings it
+	 * back) */
+	if (!has_arg_prefix(eal_argc, argv, "--log-level=lib.vhost"))
+		rte_log_set_level_pattern("lib.vhost.*", RTE_LOG_NOTICE);
 	/* dpdk-dumpcap attaches as a secondary process; not possible with
 	 * --in-memory or --no-huge, which is fine for a test run. */
 	if (rte_pdump_init() < 0)

@@ -69,8 +69,8 @@ fex_stats_free(struct fex_stats *s)
 void
 fex_stats_take(struct fex_dp *dp, struct fex_stats *s)
 {
-	struct fex_port_info info[RTE_MAX_ETHPORTS];
-	unsigned int i, n;
+	struct fex_port_info *info = calloc(FEX_PORT_MAX, sizeof(*info));
+	unsigned int i, n = 0;
 
 	s->hz = fex_dp_hz(dp);
 	s->mode = fex_dp_mode(dp);
@@ -81,17 +81,19 @@ fex_stats_take(struct fex_dp *dp, struct fex_stats *s)
 	s->nb_workers = fex_dp_nb_workers(dp);
 	for (i = 0; i < s->nb_workers; i++)
 		fex_dp_worker_stats(dp, i, &s->w[i], &s->lcore[i]);
-	n = RTE_MIN(fex_port_list(info, RTE_DIM(info)), (unsigned int)RTE_DIM(info));
+	if (info != NULL)
+		n = RTE_MIN(fex_port_list(info, FEX_PORT_MAX), (unsigned int)FEX_PORT_MAX);
 	s->nb_ports = n;
 	for (i = 0; i < n; i++) {
 		struct fex_stats_port *p = &s->port[i];
 
 		p->info = info[i];
-		if (rte_eth_stats_get(info[i].port_id, &p->es) != 0)
+		if (fex_port_stats_get(info[i].port_id, &p->es) != 0)
 			memset(&p->es, 0, sizeof(p->es));
 		p->worker = fex_dp_port_worker(dp, info[i].port_id);
 		p->is_vf = fex_dp_port_is_vf(dp, info[i].port_id);
 	}
+	free(info);
 	s->nb_vifs = 0;
 	take_vifs(dp, s);
 }

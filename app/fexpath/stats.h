@@ -46,7 +46,7 @@ struct fex_stats {
 	struct fex_dp_stats w[FEX_WORKERS_MAX];
 	unsigned int lcore[FEX_WORKERS_MAX];
 	unsigned int nb_ports;
-	struct fex_stats_port port[RTE_MAX_ETHPORTS];
+	struct fex_stats_port port[FEX_PORT_MAX];
 	unsigned int nb_vifs;	/* VIFs in the table, in id order */
 	struct fex_stats_vif vif[FEX_VIF_MAX];
 };

@@ -14,6 +14,7 @@
 
 #include "dp_priv.h"
 #include "fex_port.h"
+#include "ingress.h"
 
 RTE_LOG_REGISTER(fex_logtype_dp, fex.dp, INFO);
 
@@ -153,6 +154,10 @@ uplink_mtu_setup(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	}
 	fex_port_info_get(dp->uplink, &info);
 	dp->uplink_frame_max = info.mtu != 0 ? info.mtu + RTE_ETHER_HDR_LEN : 0;
+	/* what a VM frame may be so that it fits with its VIF and 802.1Q
+	 * tags: vhost ports cut guest TSO frames to it */
+	dp->vnic_frame_max = dp->uplink_frame_max != 0 ?
+		dp->uplink_frame_max - fex_tag_len(dp->mode) - FEX_VLAN_LEN : 0;
 	if (info.mtu != 0 && info.mtu < need)
 		DP_LOG(WARNING, "uplink %s has MTU %u: a 1500-byte VM frame needs %u "
 		       "once tagged, so full-size frames will be dropped (drop_oversize); "
@@ -179,6 +184,7 @@ dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	dp->mode = conf->mode;
 	dp->idle_sleep_us = conf->idle_sleep_us;
 	dp->hz = rte_get_tsc_hz();
+	dp->tx_hold_tsc = dp->hz / 1000000 * FEX_TX_HOLD_US;
 
 	rc = pools_create(dp, conf->nb_mbufs, err, errlen);
 	if (rc < 0)
@@ -204,6 +210,8 @@ dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 		return -rte_errno;
 	}
 	dp->qsv = fex_vif_db_qsv(dp->db);
+	/* a guest leaving waits for the workers' grace period (fex_vhost.c) */
+	fex_port_set_qsbr(dp->qsv);
 	for (i = 0; i < dp->nb_workers; i++)
 		dp->workers[i]->has_uplink_queue = i < info.nb_rxq;
 	DP_LOG(INFO, "%u worker(s), uplink %s = port %u (%u rx queues), tag %s",
@@ -246,6 +254,7 @@ fex_dp_destroy(struct fex_dp *dp)
 	if (dp == NULL)
 		return;
 	fex_port_close_all();
+	fex_port_set_qsbr(NULL);
 	for (i = 0; i < FEX_WORKERS_MAX; i++) {
 		struct fex_worker *w = dp->workers[i];
 
@@ -327,14 +336,14 @@ fex_dp_hz(const struct fex_dp *dp)
 int
 fex_dp_port_worker(const struct fex_dp *dp, uint16_t port)
 {
-	return port < RTE_MAX_ETHPORTS ?
+	return port < FEX_PORT_MAX ?
 		__atomic_load_n(&dp->owner[port], __ATOMIC_ACQUIRE) : -1;
 }
 
 bool
 fex_dp_port_is_vf(const struct fex_dp *dp, uint16_t port)
 {
-	return port < RTE_MAX_ETHPORTS && dp->is_vf[port];
+	return port < FEX_PORT_MAX && dp->is_vf[port];
 }
 
 uint64_t
@@ -368,13 +377,15 @@ fex_dp_handoff_drain(struct fex_dp *dp)
 	unsigned int i, j;
 	struct rte_mbuf *m;
 
-	for (i = 0; i < dp->nb_workers; i++)
+	for (i = 0; i < dp->nb_workers; i++) {
 		for (j = 0; j < dp->nb_workers; j++)
 			while (dp->workers[i]->from[j] != NULL &&
 			       rte_ring_dequeue(dp->workers[i]->from[j], (void **)&m) == 0) {
 				rte_pktmbuf_free(m);
 				n++;
 			}
+		n += fex_dp_ingress_drain(dp->workers[i]);
+	}
 	return n;
 }
 
@@ -407,6 +418,7 @@ attach(struct fex_dp *dp, const char *spec, const char *vf_spec,
 		if (w == NULL || dp->workers[i]->plist->n < w->plist->n)
 			w = dp->workers[i];
 	port_conf_fill(dp, &pc, 1);
+	pc.frame_max = dp->vnic_frame_max;
 	rc = fex_port_open(spec, &pc, port_id, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -478,7 +490,7 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 	uint16_t i, vf;
 	int owner;
 
-	if (port_id >= RTE_MAX_ETHPORTS || dp->owner[port_id] < 0)
+	if (port_id >= FEX_PORT_MAX || dp->owner[port_id] < 0)
 		return -ENOENT;
 	owner = dp->owner[port_id];
 	w = dp->workers[owner];

@@ -21,13 +21,17 @@ extern int fex_logtype_dp;
 /* Ports one worker polls; replaced whole (RCU), never edited in place. */
 struct fex_poll_list {
 	uint16_t n;
-	uint16_t port[RTE_MAX_ETHPORTS];
+	uint16_t port[FEX_PORT_MAX];
 };
 
 /* Frames waiting to go out on one vNIC port (ingress side), with the VIF
- * and length each is counted under once the port took it. */
+ * and length each is counted under once the port took it. What the port
+ * refuses (a guest's full ring) stays for the next passes, up to
+ * FEX_TX_HOLD_US, before it is dropped (drop_tx_full). */
 struct fex_txbuf {
 	uint16_t n;
+	bool listed;				/* on the worker's dirty list */
+	uint64_t held_since;			/* TSC of the last refusal, 0 none */
 	uint16_t vif[FEX_BURST];
 	uint32_t len[FEX_BURST];
 	struct rte_mbuf *m[FEX_BURST];
@@ -46,8 +50,8 @@ struct fex_worker {
 	uint16_t eg_svif;
 	uint32_t eg_len[FEX_BURST];
 	uint16_t dirty_n;			/* ports with frames in txbuf */
-	uint16_t dirty[RTE_MAX_ETHPORTS];
-	struct fex_txbuf txbuf[RTE_MAX_ETHPORTS];
+	uint16_t dirty[FEX_PORT_MAX];
+	struct fex_txbuf txbuf[FEX_PORT_MAX];
 	struct fex_dp_stats st;
 } __rte_cache_aligned;
 
@@ -61,11 +65,13 @@ struct fex_dp {
 	volatile bool stop;
 	struct fex_vif_db *db;
 	struct rte_rcu_qsbr *qsv;
-	int8_t owner[RTE_MAX_ETHPORTS];		/* worker of a vNIC port, -1 none */
+	uint64_t tx_hold_tsc;			/* FEX_TX_HOLD_US in TSC cycles */
+	uint32_t vnic_frame_max;		/* longest VM frame that fits once tagged */
+	int8_t owner[FEX_PORT_MAX];		/* worker of a vNIC port, -1 none */
 	/* VF-per-vNIC (io_performance: high): a vNIC port's VF and a VF's
 	 * vNIC port, FEX_NO_PORT otherwise; set before the ports are polled. */
-	uint16_t peer[RTE_MAX_ETHPORTS];
-	uint8_t is_vf[RTE_MAX_ETHPORTS];
+	uint16_t peer[FEX_PORT_MAX];
+	uint8_t is_vf[FEX_PORT_MAX];
 	const char (*vf_ports)[FEX_PORT_SPEC_LEN];
 	unsigned int nb_vf_ports;
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];

@@ -201,9 +201,9 @@ fex_dp_egress_send(struct fex_worker *w, uint16_t port, struct rte_mbuf **pkts,
 	if (n == 0)
 		return;
 	if (unlikely(vf != FEX_NO_PORT)) {
-		sent = rte_eth_tx_burst(vf, 0, pkts, n);
+		sent = fex_port_tx(vf, 0, pkts, n);
 	} else {
-		sent = rte_eth_tx_burst(dp->uplink, (uint16_t)w->id, pkts, n);
+		sent = fex_port_tx(dp->uplink, (uint16_t)w->id, pkts, n);
 		for (i = 0; i < sent; i++)
 			bytes += w->eg_len[i];
 		fex_dp_cnt_add(&w->st, FEX_DP_UPLINK_TX_PACKETS, sent);

@@ -38,6 +38,7 @@
 #define FEX_BURST		32
 #define FEX_NO_PORT		UINT16_MAX
 #define FEX_HANDOFF_SIZE	1024	/* frames per hand-off ring */
+#define FEX_TX_HOLD_US		1000	/* a vNIC's refused frames wait this long */
 
 /* Per-worker counters of the uplink side and of frames that have no VIF
  * to be counted on (SPEC §3: per port for frames with no VIF). One list:
@@ -143,8 +144,8 @@ void fex_dp_stats_sum(const struct fex_dp *dp, struct fex_dp_stats *out);
 /* Mbufs taken from the pools now, and the pools' size. MT safe. */
 uint64_t fex_dp_mbufs_in_use(const struct fex_dp *dp);
 uint64_t fex_dp_mbufs_total(const struct fex_dp *dp);
-/* Free what is left in the hand-off rings; how many. Only after
- * fex_dp_run() returned. */
+/* Free what is left in the hand-off rings and in the vNIC ports' tx
+ * buffers; how many. Only after fex_dp_run() returned. */
 uint64_t fex_dp_handoff_drain(struct fex_dp *dp);
 
 /* Make rte_eth_remove_{rx,tx}_callback() wait for the workers (see

@@ -10,7 +10,7 @@
  * 802.1Q TCI (one table snapshot per burst: the answer cannot change
  * within it); the first of them goes through fex_policy_ingress_vlan().
  */
-#include <rte_ethdev.h>
+#include <rte_cycles.h>
 #include <rte_prefetch.h>
 
 #include "dp_priv.h"
@@ -43,26 +43,67 @@ vl_hdr(uint32_t vl, uint32_t len, struct fex_pkt_hdr *h)
 /* ---- the vNIC ports' tx buffers ---- */
 
 static void
+txbuf_drop(struct fex_worker *w, struct fex_txbuf *b, uint16_t from, bool stale)
+{
+	uint16_t i;
+
+	if (stale)
+		fex_dp_cnt_add(&w->st, FEX_DP_DROP_STALE, b->n - from);
+	else
+		for (i = from; i < b->n; i++)
+			fex_vif_cnt_add(&w->rd.cnt[b->vif[i]], FEX_VIF_CNT_DROP_TX_FULL, 1);
+	rte_pktmbuf_free_bulk(&b->m[from], b->n - from);
+	b->n = from;
+}
+
+/* Send what waits for port. What the port refuses (a guest's ring is
+ * full) waits for the next passes, no spinning, and is dropped as
+ * drop_tx_full once it waited FEX_TX_HOLD_US without the port taking any.
+ * True while frames are still held. */
+static bool
 txbuf_flush(struct fex_worker *w, uint16_t port)
 {
 	struct fex_txbuf *b = &w->txbuf[port];
-	uint16_t sent, i;
+	uint16_t sent, i, left;
+	uint64_t now;
 
 	if (b->n == 0)
-		return;
-	sent = rte_eth_tx_burst(port, 0, b->m, b->n);
+		return false;
+	if (unlikely(b->held_since != 0) &&
+	    fex_vif_of_port(w->rd.t, port) != b->vif[0]) {
+		/* held while its VIF went away: the port may be closing */
+		txbuf_drop(w, b, 0, true);
+		b->held_since = 0;
+		return false;
+	}
+	sent = fex_port_tx(port, 0, b->m, b->n);
 	for (i = 0; i < sent; i++) {
 		struct fex_vif_counters *c = &w->rd.cnt[b->vif[i]];
 
 		fex_vif_cnt_add(c, FEX_VIF_CNT_TX_PACKETS, 1);
 		fex_vif_cnt_add(c, FEX_VIF_CNT_TX_BYTES, b->len[i]);
 	}
-	if (unlikely(sent < b->n)) {
-		for (i = sent; i < b->n; i++)
-			fex_vif_cnt_add(&w->rd.cnt[b->vif[i]], FEX_VIF_CNT_DROP_TX_FULL, 1);
-		rte_pktmbuf_free_bulk(&b->m[sent], b->n - sent);
+	left = b->n - sent;
+	if (likely(left == 0)) {
+		b->n = 0;
+		b->held_since = 0;
+		return false;
 	}
-	b->n = 0;
+	now = rte_rdtsc();
+	if (sent != 0 || b->held_since == 0) {
+		b->held_since = now;	/* the port moves: wait again */
+	} else if (now - b->held_since > w->dp->tx_hold_tsc) {
+		txbuf_drop(w, b, 0, false);
+		b->held_since = 0;
+		return false;
+	}
+	if (sent != 0) {
+		memmove(b->m, &b->m[sent], left * sizeof(b->m[0]));
+		memmove(b->vif, &b->vif[sent], left * sizeof(b->vif[0]));
+		memmove(b->len, &b->len[sent], left * sizeof(b->len[0]));
+		b->n = left;
+	}
+	return true;
 }
 
 static inline void
@@ -70,23 +111,58 @@ txbuf_put(struct fex_worker *w, uint16_t port, uint16_t vif, struct rte_mbuf *m)
 {
 	struct fex_txbuf *b = &w->txbuf[port];
 
-	if (b->n == 0)
+	if (unlikely(b->n == FEX_BURST)) {
+		txbuf_flush(w, port);
+		if (b->n == FEX_BURST) {	/* still refused: no room */
+			fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_DROP_TX_FULL, 1);
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	if (!b->listed) {
+		b->listed = true;
 		w->dirty[w->dirty_n++] = port;
+	}
 	b->vif[b->n] = vif;
 	b->len[b->n] = rte_pktmbuf_pkt_len(m);
 	b->m[b->n++] = m;
 	if (unlikely(b->n == FEX_BURST))
-		txbuf_flush(w, port);	/* stays on the dirty list, empty */
+		txbuf_flush(w, port);	/* stays listed */
 }
 
 void
 fex_dp_ingress_flush(struct fex_worker *w)
 {
+	uint16_t i, k = 0;
+
+	for (i = 0; i < w->dirty_n; i++) {
+		uint16_t port = w->dirty[i];
+
+		if (unlikely(txbuf_flush(w, port)))
+			w->dirty[k++] = port;	/* held: try again next pass */
+		else
+			w->txbuf[port].listed = false;
+	}
+	w->dirty_n = k;
+}
+
+uint64_t
+fex_dp_ingress_drain(struct fex_worker *w)
+{
+	uint64_t n = 0;
 	uint16_t i;
 
-	for (i = 0; i < w->dirty_n; i++)
-		txbuf_flush(w, w->dirty[i]);
+	for (i = 0; i < w->dirty_n; i++) {
+		struct fex_txbuf *b = &w->txbuf[w->dirty[i]];
+
+		n += b->n;
+		rte_pktmbuf_free_bulk(b->m, b->n);
+		b->n = 0;
+		b->held_since = 0;
+		b->listed = false;
+	}
 	w->dirty_n = 0;
+	return n;
 }
 
 /* ---- delivery ---- */

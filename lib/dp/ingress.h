@@ -36,8 +36,13 @@ void fex_dp_ingress_vf(struct fex_worker *w, uint64_t now, uint16_t vif,
 		       struct rte_mbuf **pkts, uint16_t n);
 
 /* Send what waits in the tx buffers. Counts what each port took
- * (tx_packets/tx_bytes of the VIF) and what it refused (drop_tx_full),
- * once, after the send. */
+ * (tx_packets/tx_bytes of the VIF) once, after the send. What a port
+ * refuses stays for the next flushes; once it waited FEX_TX_HOLD_US with
+ * the port taking nothing it is dropped (drop_tx_full, once), and so is
+ * a frame that finds its port's buffer still full. */
 void fex_dp_ingress_flush(struct fex_worker *w);
+
+/* Free what still waits in the tx buffers (shutdown); how many. */
+uint64_t fex_dp_ingress_drain(struct fex_worker *w);
 
 #endif

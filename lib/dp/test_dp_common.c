@@ -485,17 +485,21 @@ worker_drain(struct fex_worker *w)
 	struct rte_mbuf *m;
 	unsigned int p, j, k;
 
-	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+	for (p = 0; p < FEX_PORT_MAX; p++) {
 		struct fex_txbuf *b = &w->txbuf[p];
 		bool listed = false;
 
-		if (b->n == 0)
+		if (b->n == 0) {
+			b->listed = false;
 			continue;
+		}
 		for (k = 0; k < w->dirty_n; k++)
 			listed = listed || w->dirty[k] == p;
 		ok_at(listed, __FILE__, __LINE__, "a port with frames is on the dirty list");
 		rte_pktmbuf_free_bulk(b->m, b->n);
 		b->n = 0;
+		b->listed = false;
+		b->held_since = 0;
 	}
 	w->dirty_n = 0;
 	for (j = 0; j < FEX_WORKERS_MAX; j++)

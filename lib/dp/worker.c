@@ -23,7 +23,7 @@ uplink_rx(struct fex_worker *w, uint64_t now)
 	struct rte_mbuf *pkts[FEX_BURST];
 	uint16_t n;
 
-	n = rte_eth_rx_burst(w->dp->uplink, (uint16_t)w->id, pkts, FEX_BURST);
+	n = fex_port_rx(w->dp->uplink, (uint16_t)w->id, pkts, FEX_BURST);
 	if (n != 0)
 		fex_dp_ingress(w, now, pkts, n);
 	return n;
@@ -57,7 +57,7 @@ vf_rx(struct fex_worker *w, uint64_t now, uint16_t vf)
 
 	if (unlikely(vif == 0))
 		return 0;	/* VIF not published yet, or being removed */
-	n = rte_eth_rx_burst(vf, 0, pkts, FEX_BURST);
+	n = fex_port_rx(vf, 0, pkts, FEX_BURST);
 	if (n != 0)
 		fex_dp_ingress_vf(w, now, vif, pkts, n);
 	return n;
@@ -74,7 +74,7 @@ vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port)
 	 * port rather than being dropped for want of a VIF. */
 	if (unlikely(fex_vif_of_port(w->rd.t, port) == 0))
 		return 0;
-	n = rte_eth_rx_burst(port, 0, pkts, FEX_BURST);
+	n = fex_port_rx(port, 0, pkts, FEX_BURST);
 	if (n == 0)
 		return 0;
 	out = fex_dp_egress(w, now, port, pkts, n);

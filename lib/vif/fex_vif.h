@@ -293,7 +293,7 @@ struct fex_vif_rt {
  */
 struct fex_vif_table {
 	uint64_t gen;				/* bumped on every publish */
-	const uint16_t *port_vif;		/* [RTE_MAX_ETHPORTS] -> VIF id, 0 none */
+	const uint16_t *port_vif;		/* [FEX_PORT_MAX] -> VIF id, 0 none */
 	const struct fex_vif_entry *vif;	/* [FEX_VIF_SLOTS]; [0] = none */
 	const struct fex_profile_rt *const *prof; /* [FEX_PROFILE_MAX] */
 	const struct fex_viflist *const *viflist; /* [FEX_VIFLIST_MAX + 1] */
@@ -401,7 +401,7 @@ int fex_profile_delete(struct fex_vif_db *db, const char *cluster,
 /** Arguments of vif.preassociate / vif.associate. */
 struct fex_vif_assoc {
 	uint16_t vif;			/* 1..4095 */
-	uint16_t port_id;		/* ethdev port id, < RTE_MAX_ETHPORTS */
+	uint16_t port_id;		/* fex_port id, < FEX_PORT_MAX */
 	const char *port_spec;		/* stored, 1..FEX_PORT_SPEC_MAX bytes */
 	struct rte_ether_addr mac;	/* unicast, not zero */
 	const char *instance_uuid;	/* 8-4-4-4-12 hex */
@@ -525,7 +525,7 @@ fex_vif_reader_quiescent(struct fex_vif_reader *r)
 static inline uint16_t
 fex_vif_of_port(const struct fex_vif_table *t, uint16_t port)
 {
-	return likely(port < RTE_MAX_ETHPORTS) ? t->port_vif[port] : 0;
+	return likely(port < FEX_PORT_MAX) ? t->port_vif[port] : 0;
 }
 
 /** Entry of VIF id (entry 0, state none, for out-of-range ids). */

@@ -206,10 +206,10 @@ assoc_check(const struct fex_vif_assoc *a, char *err, size_t errlen)
 	if (a->vif < FEX_VIF_MIN || a->vif > FEX_VIF_MAX)
 		return vif_fail(err, errlen, -EINVAL, "vif: %u out of range: %d-%d",
 				a->vif, FEX_VIF_MIN, FEX_VIF_MAX);
-	if (a->port_id >= RTE_MAX_ETHPORTS)
+	if (a->port_id >= FEX_PORT_MAX)
 		return vif_fail(err, errlen, -EINVAL,
-				"port: ethdev port id %u out of range: 0-%d",
-				a->port_id, RTE_MAX_ETHPORTS - 1);
+				"port: port id %u out of range: 0-%d",
+				a->port_id, FEX_PORT_MAX - 1);
 	if (a->port_spec == NULL || a->port_spec[0] == '\0' ||
 	    strnlen(a->port_spec, FEX_PORT_SPEC_MAX + 1) > FEX_PORT_SPEC_MAX)
 		return vif_fail(err, errlen, -EINVAL,

@@ -30,7 +30,7 @@ extern int fex_logtype_vif;
 
 /* The VIF part of a table: port map and entries, copied together. */
 struct vif_map {
-	uint16_t port_vif[RTE_MAX_ETHPORTS];	/* first: the table points here */
+	uint16_t port_vif[FEX_PORT_MAX];	/* first: the table points here */
 	struct fex_vif_entry vif[FEX_VIF_SLOTS];
 };
 

@@ -259,7 +259,7 @@ test_transitions(void)
 	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mac"));
 	b = a;
-	b.port_id = RTE_MAX_ETHPORTS;
+	b.port_id = FEX_PORT_MAX;
 	CU_ASSERT_EQUAL(fex_vif_associate(db, &b, err, sizeof(err)), -EINVAL);
 	b = a;
 	b.port_spec = "";
@@ -391,7 +391,7 @@ cc_check_table(const struct fex_vif_table *t)
 {
 	unsigned int i;
 
-	for (i = 0; i < RTE_MAX_ETHPORTS; i++) {
+	for (i = 0; i < FEX_PORT_MAX; i++) {
 		uint16_t v = t->port_vif[i];
 
 		if (v != 0 && (t->vif[v].state == FEX_VIF_NONE || t->vif[v].port != i))
@@ -447,7 +447,7 @@ cc_reader_main(void *arg)
 		/* each reader owns the ports with port % CC_READERS == id, and
 		 * reads what a worker's burst reads: the port's VIF, its entry
 		 * and profile */
-		for (port = (uint16_t)cr->id; port < RTE_MAX_ETHPORTS; port += CC_READERS) {
+		for (port = (uint16_t)cr->id; port < FEX_PORT_MAX; port += CC_READERS) {
 			svif = fex_vif_of_port(t, port);
 			if (svif != 0 && fex_vif_active(t, fex_vif_entry(t, svif)))
 				cr->forwarded += RTE_DIM(h);
@@ -541,7 +541,7 @@ test_concurrency(void)
 			p.enabled = rand() % 4 != 0;
 			rc = fex_profile_set(db, NULL, &p, err, sizeof(err));
 		} else if (op == 1) {	/* associate (port may move) */
-			struct fex_vif_assoc a = assoc(vif, (uint16_t)(rand() % RTE_MAX_ETHPORTS),
+			struct fex_vif_assoc a = assoc(vif, (uint16_t)(rand() % FEX_PORT_MAX),
 						       &mac1, UUID1, name);
 
 			rc = fex_vif_associate(db, &a, err, sizeof(err));
@@ -550,7 +550,7 @@ test_concurrency(void)
 			if (rc == -ESRCH)
 				rc = 0;
 		} else if (op == 2) {	/* preassociate */
-			struct fex_vif_assoc a = assoc(vif, (uint16_t)(rand() % RTE_MAX_ETHPORTS),
+			struct fex_vif_assoc a = assoc(vif, (uint16_t)(rand() % FEX_PORT_MAX),
 						       &mac1, UUID1, name);
 
 			rc = fex_vif_preassociate(db, &a, err, sizeof(err));
