@@ -13,46 +13,66 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+
 #include <fex_vif.h>
 
 #include "fex_ctl_priv.h"
 
-/* Map a lib/vif return code to a JSON-RPC error. */
+/*
+ * The one map from a lib/vif return code to a JSON-RPC code. The SPEC §2
+ * response of the same code is lib/vif's (fex_vif_response_name); an
+ * error built from a code alone answers as the first row with that code,
+ * so a code and its response name cannot drift apart.
+ */
+static const struct {
+	int rc;
+	int code;
+} ctl_codes[] = {
+	{ -EINVAL,	FEX_CTL_E_PARAMS },
+	{ -ENOENT,	FEX_CTL_E_NOT_FOUND },
+	{ -ESRCH,	FEX_CTL_E_NOT_FOUND },	/* answers bad-state */
+	{ -EBUSY,	FEX_CTL_E_BAD_STATE },	/* IN_USE outside VIF requests */
+	{ -EADDRINUSE,	FEX_CTL_E_IN_USE },
+	{ -ENOSPC,	FEX_CTL_E_RESOURCES },
+	{ -ENOMEM,	FEX_CTL_E_RESOURCES },
+	/* a request that is not one: what VDP calls invalid */
+	{ -EINVAL,	FEX_CTL_E_METHOD },
+	{ -EINVAL,	FEX_CTL_E_REQUEST },
+	{ -EINVAL,	FEX_CTL_E_PARSE },
+};
+
 int
 ctl_vif_error(struct fex_ctl_err *err, int rc, const char *field,
 	      const char *msg, bool vdp)
 {
-	int code;
+	int code = FEX_CTL_E_FAILED;
+	unsigned int i;
 
-	switch (rc) {
-	case -EINVAL:
-		code = FEX_CTL_E_PARAMS;
-		break;
-	case -ENOENT:
-		code = FEX_CTL_E_NOT_FOUND;
-		break;
-	case -ESRCH:
-		code = FEX_CTL_E_NOT_FOUND;
-		break;
-	case -EBUSY:
-		code = vdp ? FEX_CTL_E_BAD_STATE : FEX_CTL_E_IN_USE;
-		break;
-	case -EADDRINUSE:
+	for (i = 0; i < RTE_DIM(ctl_codes); i++)
+		if (ctl_codes[i].rc == rc) {
+			code = ctl_codes[i].code;
+			break;
+		}
+	/* outside VIF requests a busy object is one still used (a profile) */
+	if (code == FEX_CTL_E_BAD_STATE && !vdp)
 		code = FEX_CTL_E_IN_USE;
-		break;
-	case -ENOSPC:
-	case -ENOMEM:
-		code = FEX_CTL_E_RESOURCES;
-		break;
-	default:
-		code = FEX_CTL_E_FAILED;
-		break;
-	}
 	fex_ctl_err_set(err, code, field, "%s", msg[0] != '\0' ? msg : strerror(-rc));
 	if (vdp)
 		snprintf(err->response, sizeof(err->response), "%s",
 			 fex_vif_response_name(rc));
 	return -1;
+}
+
+const char *
+ctl_code_response(int code)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ctl_codes); i++)
+		if (ctl_codes[i].code == code)
+			return fex_vif_response_name(ctl_codes[i].rc);
+	return fex_vif_response_name(-EIO);	/* any other failure: "error" */
 }
 
 int

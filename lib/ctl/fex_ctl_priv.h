@@ -143,6 +143,8 @@ int ctl_viflist_register(struct fex_ctl *ctl);
  * the JSON-RPC code and, for VDP methods, the SPEC §2 response. -1. */
 int ctl_vif_error(struct fex_ctl_err *err, int rc, const char *field,
 		  const char *msg, bool vdp);
+/* The SPEC §2 response of an error that has only a JSON-RPC code. */
+const char *ctl_code_response(int code);
 /* err = "out of memory". -1. */
 int ctl_no_memory(struct fex_ctl_err *err);
 struct fex_profile;

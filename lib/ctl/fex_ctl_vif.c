@@ -140,7 +140,6 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state,
 			fex_ctl_err_set(err, FEX_CTL_E_IN_USE, "port",
 				"port '%s' is already used by VIF %u; disassociate "
 				"VIF %u or name another port", a->port_spec, u.vif, u.vif);
-			snprintf(err->response, sizeof(err->response), "bad-state");
 			return -1;
 		}
 		if (had && old.state != FEX_VIF_PREASSOCIATED) {
@@ -148,7 +147,6 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state,
 				"VIF %u is %s on port '%s'; disassociate it before "
 				"binding it to port '%s'", a->vif,
 				fex_vif_state_name(old.state), old.port_spec, a->port_spec);
-			snprintf(err->response, sizeof(err->response), "bad-state");
 			return -1;
 		}
 		if (ctl->hooks.port_attach == NULL &&
@@ -156,7 +154,6 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state,
 			fex_ctl_err_set(err, FEX_CTL_E_FAILED, "port",
 				"cannot open port '%s': no port layer in this "
 				"process", a->port_spec);
-			snprintf(err->response, sizeof(err->response), "error");
 			return -1;
 		}
 		if (ctl->hooks.port_attach_vif != NULL)
@@ -167,14 +164,12 @@ ctl_vif_bind(struct fex_ctl *ctl, enum fex_vif_state state,
 			rc = ctl->hooks.port_attach(ctl->hooks.ctx, a->port_spec,
 						    &a->port_id, msg, sizeof(msg));
 		if (rc < 0) {
-			/* out of ports, VFs or memory: the VDP answer for it */
+			/* out of ports, VFs or memory: RESOURCES, insufficient-resources */
 			bool out_of = rc == -ENOSPC || rc == -ENOMEM;
 
 			fex_ctl_err_set(err, out_of ? FEX_CTL_E_RESOURCES : FEX_CTL_E_FAILED,
 				"port", "cannot open port '%s': %s", a->port_spec,
 				msg[0] != '\0' ? msg : strerror(-rc));
-			snprintf(err->response, sizeof(err->response), "%s",
-				 out_of ? "insufficient-resources" : "error");
 			return -1;
 		}
 		new_port = true;
@@ -279,10 +274,9 @@ m_vif_disassociate(struct fex_ctl *ctl, json_t *params, json_t **result,
 	if (vif_id(params, true, &vif, err) < 0)
 		return -1;
 	if (fex_vif_get(ctl->db, vif, &old) < 0) {
-		fex_ctl_err_set(err, FEX_CTL_E_NOT_FOUND, "vif",
-			"VIF %u does not exist; see vif.list", vif);
-		snprintf(err->response, sizeof(err->response), "bad-state");
-		return -1;
+		/* lib/vif's answer for it: not found, VDP bad-state */
+		snprintf(msg, sizeof(msg), "VIF %u does not exist; see vif.list", vif);
+		return ctl_vif_error(err, -ESRCH, "vif", msg, true);
 	}
 	rc = fex_vif_disassociate(ctl->db, vif, msg, sizeof(msg));
 	if (rc < 0)
@@ -294,7 +288,7 @@ m_vif_disassociate(struct fex_ctl *ctl, json_t *params, json_t **result,
 		return ctl_no_memory(err);
 	}
 	*result = json_pack("{s:i, s:s, s:s, s:o}", "vif", (int)vif,
-			    "state", "none", "port", old.port_spec,
+			    "state", fex_vif_state_name(FEX_VIF_NONE), "port", old.port_spec,
 			    "previous", old_json);
 	return 0;
 }

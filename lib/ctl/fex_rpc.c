@@ -210,26 +210,6 @@ ctl_change_end(struct fex_ctl *ctl, const char *what, bool ok,
 	return -1;
 }
 
-static const char *
-vdp_response(int code)
-{
-	switch (code) {
-	case FEX_CTL_E_PARAMS:
-	case FEX_CTL_E_NOT_FOUND:
-	case FEX_CTL_E_METHOD:
-	case FEX_CTL_E_REQUEST:
-	case FEX_CTL_E_PARSE:
-		return "invalid";
-	case FEX_CTL_E_BAD_STATE:
-	case FEX_CTL_E_IN_USE:
-		return "bad-state";
-	case FEX_CTL_E_RESOURCES:
-		return "insufficient-resources";
-	default:
-		return "error";
-	}
-}
-
 static json_t *
 error_reply(json_t *id, const struct fex_ctl_err *err, bool vdp)
 {
@@ -246,7 +226,7 @@ error_reply(json_t *id, const struct fex_ctl_err *err, bool vdp)
 			json_object_set_new(data, "response",
 				json_string(err->response[0] != '\0' ?
 					    err->response :
-					    vdp_response(err->code)));
+					    ctl_code_response(err->code)));
 		json_object_set_new(e, "data", data);
 	}
 	r = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id",
@@ -301,7 +281,8 @@ dispatch(struct fex_ctl *ctl, const struct fex_ctl_method *m, json_t *id,
 	}
 	if (vdp && json_is_object(result) &&
 	    json_object_get(result, "response") == NULL)
-		json_object_set_new(result, "response", json_string("success"));
+		json_object_set_new(result, "response",
+				    json_string(fex_vif_response_name(0)));
 	return result_reply(id, result);
 }
 

@@ -19,6 +19,7 @@
 
 #include "fex_test.h"
 #include "fex_vif.h"
+#include "fex_vif_priv.h"	/* vif_view(), vif_staged(): called directly */
 
 #define HZ 1000000000ULL
 #define UUID1 "4f2e9d2a-8b1c-4c55-9a0e-0123456789ab"
@@ -289,6 +290,32 @@ test_slots(void)
 	clean();
 }
 
+/* The writer's own reads (fex_vif_priv.h): the published table until a
+ * transaction edits something, then the staged one; and the log suffix
+ * that says a change is not live yet. */
+static void
+test_view_and_staged(void)
+{
+	struct fex_profile a = prof("a", 1);
+	const struct fex_vif_table *pub;
+
+	clean();
+	pub = db->cur;
+	CU_ASSERT_PTR_EQUAL(vif_view(db), pub);
+	CU_ASSERT_STRING_EQUAL(vif_staged(db), "");
+	CU_ASSERT_EQUAL_FATAL(fex_vif_db_begin(db), 0);
+	CU_ASSERT_STRING_EQUAL(vif_staged(db), " (staged)");
+	CU_ASSERT_PTR_EQUAL(vif_view(db), pub);		/* nothing edited yet */
+	CU_ASSERT_EQUAL(fex_profile_set(db, NULL, &a, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db->stage);
+	CU_ASSERT_PTR_EQUAL(vif_view(db), db->stage);
+	CU_ASSERT_PTR_EQUAL(db->cur, pub);		/* the workers' one */
+	fex_vif_db_abort(db);
+	CU_ASSERT_PTR_EQUAL(vif_view(db), pub);
+	CU_ASSERT_STRING_EQUAL(vif_staged(db), "");
+	clean();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -315,6 +342,7 @@ main(int argc, char **argv)
 		    test_abort_leaves_nothing);
 	CU_add_test(s, "commit: several actions, one generation", test_commit_publishes_once);
 	CU_add_test(s, "meter and counter slots: reset at commit only", test_slots);
+	CU_add_test(s, "writer's view and staged suffix", test_view_and_staged);
 	rc = fex_test_run();
 	fex_vif_reader_fini(&rd);
 	fex_vif_db_free(db);
