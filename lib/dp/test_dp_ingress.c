@@ -571,6 +571,94 @@ test_in_none(void)
 	test_end();
 }
 
+/* A vNIC port that refuses frames (its ring full, as a guest's can be)
+ * keeps them for the next flushes, no spinning: what it takes later is
+ * counted sent; what waited FEX_TX_HOLD_US while it took nothing is
+ * counted drop_tx_full, once. */
+static uint64_t
+cnt7(enum fex_vif_cnt c)
+{
+	return w0->rd.cnt[7].c[c];
+}
+
+static void
+send_80(void)
+{
+	struct rte_mbuf *pk[FEX_BURST];
+	unsigned int i, k, sent = 0;
+
+	while (sent < 80) {
+		k = RTE_MIN(80u - sent, (unsigned int)FEX_BURST);
+		for (i = 0; i < k; i++)
+			pk[i] = fab(sent + i, 7, 10, 0, 100);
+		ingress(0, pk, (uint16_t)k);
+		fex_dp_ingress_flush(w0);
+		sent += k;
+	}
+}
+
+static void
+test_in_tx_hold(void)
+{
+	struct fex_port_conf pc = { .nb_rxq = 1, .nb_txq = 1, .nb_rxd = 64,
+				    .nb_txd = 64, .pool = pool };
+	struct fex_profile p = prof("hold", 10);
+	struct rte_mbuf *got[64];
+	uint16_t port, peer, n;
+	uint64_t t0, waited, held, drops, end;
+	char err[256];
+
+	test_begin();
+	dp->tx_hold_tsc = rte_get_tsc_hz() / 1000000 * FEX_TX_HOLD_US;
+	CU_ASSERT_EQUAL_FATAL(fex_port_open("ring:dphold", &pc, &port, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_port_open("ring:dphold", &pc, &peer, err, sizeof(err)), 0);
+	dp->owner[port] = 0;
+	profile_put(&p);
+	vif_put(7, port, "hold", true);
+
+	send_80();			/* a 64-slot ring: some are refused */
+	held = txb(w0, port)->n;
+	OK(held > 0);
+	EXPECT(w0->dirty_n, 1);		/* held: flushed again next pass */
+	EXPECT(cnt7(FEX_VIF_CNT_TX_PACKETS) + held, 80);
+	EXPECT(cnt7(FEX_VIF_CNT_DROP_TX_FULL), 0);
+	/* the guest reads its ring: the held frames go, none lost */
+	while ((n = fex_port_rx(peer, 0, got, RTE_DIM(got))) != 0)
+		rte_pktmbuf_free_bulk(got, n);
+	fex_dp_ingress_flush(w0);
+	EXPECT(txb(w0, port)->n, 0);
+	EXPECT(w0->dirty_n, 0);
+	EXPECT(cnt7(FEX_VIF_CNT_TX_PACKETS), 80);
+	EXPECT(cnt7(FEX_VIF_CNT_TX_BYTES), 80 * (100 - FEX_VLAN_LEN)); /* native: stripped */
+	EXPECT(cnt7(FEX_VIF_CNT_DROP_TX_FULL), 0);
+
+	/* the guest stops reading: the held frames go after the hold time
+	 * (frames that find the buffer still full are dropped at once) */
+	t0 = rte_rdtsc();
+	send_80();
+	held = txb(w0, port)->n;
+	OK(held > 0);
+	drops = cnt7(FEX_VIF_CNT_DROP_TX_FULL);
+	end = t0 + rte_get_tsc_hz();
+	while (txb(w0, port)->n != 0 && rte_rdtsc() < end)
+		fex_dp_ingress_flush(w0);
+	waited = (rte_rdtsc() - t0) * 1000000 / rte_get_tsc_hz();
+	EXPECT(txb(w0, port)->n, 0);
+	OK(waited + 1 >= FEX_TX_HOLD_US);
+	EXPECT(cnt7(FEX_VIF_CNT_DROP_TX_FULL), drops + held);
+	EXPECT(cnt7(FEX_VIF_CNT_TX_PACKETS) + cnt7(FEX_VIF_CNT_DROP_TX_FULL), 160);
+	EXPECT(w0->dirty_n, 0);
+
+	vif_del(7);
+	dp->owner[port] = -1;
+	while ((n = fex_port_rx(peer, 0, got, RTE_DIM(got))) != 0)
+		rte_pktmbuf_free_bulk(got, n);
+	CU_ASSERT_EQUAL(fex_port_close(port), 0);
+	CU_ASSERT_EQUAL(fex_port_close(peer), 0);
+	dp->tx_hold_tsc = 0;
+	test_end();
+}
+
 /* ------------------------------------------------------------------ */
 
 static const struct dp_test ingress_tests[] = {
@@ -584,6 +672,7 @@ static const struct dp_test ingress_tests[] = {
 	{ "hand-off", test_in_handoff, M_TAGS },
 	{ "VF", test_in_vf, M_ALL },
 	{ "uplink without tags", test_in_none, M_NONE },
+	{ "a refused frame waits, then is dropped", test_in_tx_hold, M_TAGS },
 };
 
 int
