@@ -146,7 +146,7 @@ fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 		 uint32_t frame_max, struct rte_mbuf **out, uint16_t cap)
 {
 	const uint64_t fl = m->ol_flags;
-	uint32_t seg;
+	uint32_t seg, hdr;
 	int n, i, rc;
 
 	if (likely((fl & TX_OFFLOAD_FLAGS) == 0)) {
@@ -172,6 +172,9 @@ fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 	if (seg < RTE_GSO_SEG_SIZE_MIN || seg <= (uint32_t)m->l2_len + m->l3_len + m->l4_len)
 		return -EPROTO;
 	gso->gso_size = (uint16_t)RTE_MIN(seg, (uint32_t)UINT16_MAX);
+	hdr = (uint32_t)m->l2_len + m->l3_len + m->l4_len;
+	if ((m->pkt_len - hdr + (gso->gso_size - hdr) - 1) / (gso->gso_size - hdr) > cap)
+		return -ENOSPC;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
 	n = rte_gso_segment(m, gso, out, cap);
 	if (n < 0)
