@@ -127,7 +127,7 @@ fex_stats_ports_json(const struct fex_stats *s)
 		const struct fex_stats_port *p = &s->port[i];
 
 		json_array_append_new(a, json_pack(
-			"{s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"{s:i, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"port_id", (int)p->info.port_id, "spec", p->info.spec,
 			"kind", fex_port_kind_name(p->info.kind),
 			"role", port_role(s, p),
@@ -140,6 +140,8 @@ fex_stats_ports_json(const struct fex_stats *s)
 			"rx_bytes", (json_int_t)p->es.ibytes,
 			"tx_bytes", (json_int_t)p->es.obytes,
 			"rx_missed", (json_int_t)p->es.imissed,
+			"rx_nombuf", (json_int_t)p->es.rx_nombuf,
+			"rx_errors", (json_int_t)p->es.ierrors,
 			"tx_errors", (json_int_t)p->es.oerrors));
 	}
 	return a;

@@ -590,7 +590,7 @@ send_80(void)
 	while (sent < 80) {
 		k = RTE_MIN(80u - sent, (unsigned int)FEX_BURST);
 		for (i = 0; i < k; i++)
-			pk[i] = fab(sent + i, 7, 10, 0, 100);
+			pk[i] = fab(i, 7, 10, 0, 100);	/* slot i of the burst */
 		ingress(0, pk, (uint16_t)k);
 		fex_dp_ingress_flush(w0);
 		sent += k;
