@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Real guests for the tests: a small Debian-made Linux (tools/guest/) booted
 # by QEMU under TCG, one virtio-net vNIC on a vhost-user socket, driven

@@ -105,13 +105,13 @@ rm -f "$out/vmlinux" "$out/vmlinuz"
 extract() {	# extract MAGIC DECOMPRESSOR...
 	local magic=$1 off
 	shift
-	for off in $(LC_ALL=C grep -obUaP "$magic" "$vmlinuz" | cut -d: -f1); do
+	while read -r off; do
 		tail -c +$((off + 1)) "$vmlinuz" | "$@" >"$work/vmlinux" 2>/dev/null || true
 		if [ "$(head -c 4 "$work/vmlinux" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
 			mv "$work/vmlinux" "$out/vmlinux"
 			return 0
 		fi
-	done
+	done < <(LC_ALL=C grep -obUaP "$magic" "$vmlinuz" | cut -d: -f1)
 	return 1
 }
 if extract '\xfd7zXZ\x00' xz -dc || extract '\x28\xb5\x2f\xfd' zstd -dc ||

@@ -29,8 +29,8 @@
 # on a vhost-user virtio-net device; the guest uses INTx instead.
 set -euo pipefail
 
-image= sock= mode=server mac= ip= name=fexguest console=/dev/null ctl= cpus= mem=256
-append= dry=0
+image='' sock='' mode=server mac='' ip='' name=fexguest console=/dev/null ctl='' cpus='' mem=256
+append='' dry=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--image) image=$2; shift ;;
@@ -50,12 +50,16 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "$image" ] && [ -n "$sock" ] && [ -n "$mac" ] ||
-	{ echo "fex-guest-run: --image, --vhost and --mac are needed; see --help" >&2; exit 2; }
+if [ -z "$image" ] || [ -z "$sock" ] || [ -z "$mac" ]; then
+	echo "fex-guest-run: --image, --vhost and --mac are needed; see --help" >&2
+	exit 2
+fi
 kernel=$image/vmlinux
 [ -f "$kernel" ] || kernel=$image/vmlinuz
-[ -f "$kernel" ] && [ -f "$image/initrd.cpio" ] ||
-	{ echo "fex-guest-run: no guest image in $image (tools/guest/fex-guest-image.sh $image)" >&2; exit 1; }
+if [ ! -f "$kernel" ] || [ ! -f "$image/initrd.cpio" ]; then
+	echo "fex-guest-run: no guest image in $image (tools/guest/fex-guest-image.sh $image)" >&2
+	exit 1
+fi
 
 case "$mode" in
 server) vhost_chr="socket,id=vu0,path=$sock,server=on,wait=off" ;;
@@ -72,6 +76,7 @@ cmdline="console=ttyS0 quiet panic=-1 ipv6.disable=1 mitigations=off fex.name=$n
 [ -n "$ip" ] && cmdline+=" fex.ip=$ip"
 [ -n "$append" ] && cmdline+=" $append"
 
+# shellcheck disable=SC2054 # QEMU's option values have commas
 cmd=(qemu-system-x86_64 -name "$name" -accel tcg -M pc -cpu max -smp 1 -m "$mem"
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem
 	-nodefaults -no-user-config -display none -vga none -no-reboot

@@ -23,11 +23,12 @@ mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 cd /
 
-for m in $(cat /etc/modules); do
+while read -r m; do
 	insmod "/lib/modules/$m" || echo "fex-guest: insmod $m failed"
-done
+done </etc/modules
 
-name= ip= mtu=
+name='' ip='' mtu=''
+# shellcheck disable=SC2013 # the words of one line
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	fex.name=*) name=${a#fex.name=} ;;
