@@ -30,8 +30,12 @@ done
 # Packages: build toolchain and libraries, the DPDK tools the tests use as
 # peers (dpdk-testpmd, dpdk-dumpcap, dpdk-telemetry.py), tshark as the
 # reference decoder, clang for the fuzz targets, and what the demo and
-# the integration tests drive (iproute2, iperf3, ethtool, procps), and
-# stress-ng, the CPU hog of tools/fex-soak.sh --hog.
+# the integration tests drive (iproute2, iperf3, ethtool, procps),
+# stress-ng, the CPU hog of tools/fex-soak.sh --hog, and for the real-guest
+# test (tests/e2e/guests.sh) QEMU and what tools/guest/fex-guest-image.sh
+# builds the guest with (cpio, kmod's modinfo, xz; the guest's own kernel,
+# busybox-static and iperf3 are downloaded with apt-get download, not
+# installed).
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	libdpdk-dev dpdk dpdk-dev
@@ -39,6 +43,7 @@ packages=(
 	clang libclang-rt-14-dev llvm
 	tshark iproute2 iperf3 ethtool procps iputils-ping kmod util-linux
 	stress-ng
+	qemu-system-x86 cpio xz-utils
 	systemd
 )
 

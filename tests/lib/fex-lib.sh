@@ -109,11 +109,16 @@ fex_start() {
 		prev=$a
 	done
 	eval "FEX_STATS_$name=\$sj"
-	if ! wait_until 30 "$FEXCTL" --socket "$sock" cluster list; then
-		echo "fexpath $name did not come up; its log:"
-		cat "$T/$name.log"
-		return 1
-	fi
+	# Up when its control socket answers; given up on at once if it exits.
+	local deadline=$(($(date +%s%N) + 30000000000))
+	until "$FEXCTL" --socket "$sock" cluster list >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null || [ "$(date +%s%N)" -ge "$deadline" ]; then
+			echo "fexpath $name did not come up; its log:"
+			cat "$T/$name.log"
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 fex_pid() {
