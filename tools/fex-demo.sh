@@ -268,14 +268,16 @@ demo_configure() {
 		--burst-bytes $DEMO_BURST_BYTES >/dev/null || return 1
 	demo_show "$FEXCTL" profile set guest --description "guests: VLAN 30 only" \
 		--vlans 30 --native-vlan 30 >/dev/null || return 1
+	# The VIF lists first: a VM's first multicast (IPv6 DAD, ARP) comes
+	# back flooded to its VLAN's list as soon as its VIF is associated.
+	demo_show "$FEXCTL" viflist set 10 --vifs 1,2 >/dev/null || return 1
+	demo_show "$FEXCTL" viflist set 30 --vifs 3 >/dev/null || return 1
 	demo_show "$FEXCTL" vif associate 1 --port "af_packet:$(demo_hostif 1)" \
 		--mac "$(demo_mac 1)" --profile web --uuid $DEMO_UUID1 >/dev/null || return 1
 	demo_show "$FEXCTL" vif associate 2 --port "af_packet:$(demo_hostif 2)" \
 		--mac "$(demo_mac 2)" --profile web --uuid $DEMO_UUID2 >/dev/null || return 1
 	demo_show "$FEXCTL" vif associate 3 --port "af_packet:$(demo_hostif 3)" \
 		--mac "$(demo_mac 3)" --profile guest --uuid $DEMO_UUID3 >/dev/null || return 1
-	demo_show "$FEXCTL" viflist set 10 --vifs 1,2 >/dev/null || return 1
-	demo_show "$FEXCTL" viflist set 30 --vifs 3 >/dev/null || return 1
 	"$FEXCTL" profile list
 	"$FEXCTL" vif list
 }
