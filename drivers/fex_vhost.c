@@ -231,13 +231,16 @@ tso6_cut(struct rte_mbuf *m, struct rte_mempool *mp, uint32_t seg,
 	return (int)n;
 }
 
+static int tso_cut(struct rte_mbuf *m, struct rte_gso_ctx *gso, uint32_t seg,
+		   struct rte_mbuf **out, uint16_t cap);
+
 int
 fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 		 uint32_t frame_max, struct rte_mbuf **out, uint16_t cap)
 {
 	const uint64_t fl = m->ol_flags;
-	uint32_t seg, hdr;
-	int n, i, rc;
+	uint32_t seg;
+	int rc;
 
 	if (likely((fl & TX_OFFLOAD_FLAGS) == 0)) {
 		out[0] = m;
@@ -245,32 +248,37 @@ fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 	}
 	if (fl & RTE_MBUF_F_TX_UDP_SEG)
 		return -EPROTO;
-	if (!(fl & RTE_MBUF_F_TX_TCP_SEG)) {
-		rc = csum_finish(m);
-		if (rc < 0)
-			return rc;
-		m->ol_flags &= ~TX_OFFLOAD_FLAGS;
-		out[0] = m;
-		return 1;
+	if (fl & RTE_MBUF_F_TX_TCP_SEG) {
+		if (!(fl & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)) || m->tso_segsz == 0)
+			return -EPROTO;
+		/* one segment: the guest's MSS of payload, within frame_max */
+		seg = (uint32_t)m->l2_len + m->l3_len + m->l4_len + m->tso_segsz;
+		if (frame_max != 0 && seg > frame_max)
+			seg = frame_max;
+		if (seg < RTE_GSO_SEG_SIZE_MIN ||
+		    seg <= (uint32_t)m->l2_len + m->l3_len + m->l4_len)
+			return -EPROTO;
+		if (m->pkt_len > seg)
+			return tso_cut(m, gso, seg, out, cap);
+		m->ol_flags &= ~RTE_MBUF_F_TX_TCP_SEG;	/* short enough to go whole */
 	}
-	if (!(fl & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)) || m->tso_segsz == 0)
-		return -EPROTO;
-	/* one segment: the guest's MSS of payload, and within frame_max */
-	seg = (uint32_t)m->l2_len + m->l3_len + m->l4_len + m->tso_segsz;
-	if (frame_max != 0 && seg > frame_max)
-		seg = frame_max;
-	if (seg < RTE_GSO_SEG_SIZE_MIN || seg <= (uint32_t)m->l2_len + m->l3_len + m->l4_len)
-		return -EPROTO;
-	if (m->pkt_len <= seg) {	/* short enough to go as it is */
-		m->ol_flags &= ~RTE_MBUF_F_TX_TCP_SEG;
-		rc = csum_finish(m);
-		if (rc < 0)
-			return rc;
-		m->ol_flags &= ~TX_OFFLOAD_FLAGS;
-		out[0] = m;
-		return 1;
-	}
-	if (fl & RTE_MBUF_F_TX_IPV6) {
+	rc = csum_finish(m);
+	if (rc < 0)
+		return rc;
+	m->ol_flags &= ~TX_OFFLOAD_FLAGS;
+	out[0] = m;
+	return 1;
+}
+
+/* Cut a TSO frame longer than one segment of seg bytes (see above). */
+static int
+tso_cut(struct rte_mbuf *m, struct rte_gso_ctx *gso, uint32_t seg,
+	struct rte_mbuf **out, uint16_t cap)
+{
+	uint32_t hdr;
+	int n, i;
+
+	if (m->ol_flags & RTE_MBUF_F_TX_IPV6) {
 		n = tso6_cut(m, gso->direct_pool, seg, out, cap);
 		if (n > 0)
 			rte_pktmbuf_free(m);
@@ -282,26 +290,16 @@ fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 		return -ENOSPC;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
 	n = rte_gso_segment(m, gso, out, cap);
-	if (n < 0)
-		return n == -EINVAL ? -EPROTO : n;
-	if (n == 0) {		/* short enough to go as it is */
-		m->ol_flags &= ~RTE_MBUF_F_TX_TCP_SEG;
-		rc = csum_finish(m);
-		if (rc < 0)
-			return rc;
-		out[0] = m;
-		n = 1;
-	} else {
-		/* the segments hold the payload by reference */
-		rte_pktmbuf_free(m);
-		for (i = 0; i < n; i++)
-			csum_finish(out[i]);
-	}
+	if (n <= 0)		/* 0: it would not cut what is longer than seg */
+		return n == 0 || n == -EINVAL ? -EPROTO : n;
+	/* the segments hold the payload by reference */
+	rte_pktmbuf_free(m);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *s = out[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(s, struct rte_ipv4_hdr *,
 								  s->l2_len);
 
+		csum_finish(s);
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		s->ol_flags &= ~TX_OFFLOAD_FLAGS;
