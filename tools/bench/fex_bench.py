@@ -55,6 +55,43 @@ def meminfo(key):
     return 0
 
 
+def foreign_cpu():
+    """CPU seconds used so far by processes that are not this bench or its
+    descendants (other engineers' jobs on this shared machine), and when."""
+    me, parent, ticks = os.getpid(), {}, {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(d)] = int(st[1])
+        ticks[int(d)] = int(st[11]) + int(st[12])
+    total = 0
+    for pid, t in ticks.items():
+        q, mine = pid, False
+        while q > 1:
+            if q == me:
+                mine = True
+                break
+            q = parent.get(q, 1)
+        if not mine:
+            total += t
+    return total / os.sysconf("SC_CLK_TCK"), time.monotonic(), set(ticks)
+
+
+def foreign_load(a, b):
+    """Cores' worth of CPU others used between two foreign_cpu() samples
+    (processes that ended in between are not counted)."""
+    return max(0.0, (b[0] - a[0]) / (b[1] - a[1])) if b[1] > a[1] else 0.0
+
+
+def guest_mb(nports):
+    return 64 + 2 * nports
+
+
 def vm_sock(sockdir, vif):
     return os.path.join(sockdir, "vm%d.sock" % vif)
 
@@ -305,8 +342,10 @@ class Ovs:
     """ovsdb-server + ovs-vswitchd-dpdk of this run only: own database,
     run dir, sockets, logs and pid files in a private directory (OVS_RUNDIR,
     OVS_DBDIR, OVS_LOGDIR, OVS_SYSCONFDIR and explicit --pidfile/--unixctl/
-    --remote); started as children and stopped by their pids. DPDK in OVS
-    3.1 adds --in-memory: no hugepage files, no /var/run/dpdk dir."""
+    --remote); started as children and stopped by their pids; vswitchd in
+    its own network namespace (unshare --net; vhost-user sockets are files).
+    DPDK in OVS 3.1 adds --in-memory: no hugepage files, no /var/run/dpdk
+    dir."""
     UPLINK = 1000
 
     def __init__(self, bench, what):
@@ -359,8 +398,10 @@ class Ovs:
                    "other_config:dpdk-socket-limit=%d" % a.ovs_socket_mem,
                    "other_config:dpdk-extra=--no-pci --file-prefix %s" % self.prefix,
                    wait=False)
+        # a network namespace of its own: the netdev datapath makes tap
+        # devices (ovs-netdev, br0) with fixed names; they go with it
         self.procs.append(Proc(
-            [OVS_VSWITCHD, self.db, "--pidfile=%s/vswitchd.pid" % self.d,
+            ["unshare", "--net", OVS_VSWITCHD, self.db, "--pidfile=%s/vswitchd.pid" % self.d,
              "--unixctl=%s" % self.ctl, "--log-file=%s/vswitchd.log" % self.d],
             os.path.join(self.d, "vswitchd.out"), env=self.env, prefix=self.prefix))
         deadline = time.monotonic() + 60
@@ -379,6 +420,11 @@ class Ovs:
         self.vsctl("add-port", "br0", "up0", "--", "set", "Interface", "up0", "type=dpdk",
                    "options:dpdk-devargs=net_null0,no-rx=1",
                    "ofport_request=%d" % self.UPLINK)
+        mgmt, deadline = self.mgmt[len("unix:"):], time.monotonic() + 20
+        while not os.path.exists(mgmt):
+            if time.monotonic() > deadline:
+                raise RuntimeError("ovs-vswitchd: no %s" % mgmt)
+            time.sleep(0.02)
         self.run("ovs-ofctl", "del-flows", self.mgmt)
 
     def add_vhost(self, ofport, sock):
@@ -719,9 +765,12 @@ class Bench:
         for p in range(0, len(vifs), GUEST_PORTS):
             chunk = vifs[p:p + GUEST_PORTS]
             prefix = self.next_prefix()
+            # -m: the guest's memory allocated at start, one region in the
+            # vhost-user memory table; grown on demand instead it came as
+            # several regions and the same row moved 4x from run to run
             argv = [self.testpmd, "--lcores", "0@%d,1@%d" % (g, g),
                     "--file-prefix", prefix, "--log-level=lib.eal:error",
-                    "--no-pci", "--single-file-segments"]
+                    "--no-pci", "--single-file-segments", "-m", str(guest_mb(len(chunk)))]
             for k, v in enumerate(chunk):
                 argv += ["--vdev", "net_virtio_user%d,path=%s,server=1,queues=1,mac=%s"
                          % (k, vm_sock(sockdir, v), vif_mac(v))]
@@ -876,21 +925,25 @@ class Bench:
         down = self.files.down(mode, vifs, 64)
         uplink = "null" if direction == "egress" else "pcap:rx=%s,infinite" % down
         nguests = (n + GUEST_PORTS - 1) // GUEST_PORTS
-        self.huge_reserve(200 + 40 * nguests +
+        self.huge_reserve(200 + sum(guest_mb(min(GUEST_PORTS, n - i)) // 2
+                                    for i in range(0, n, GUEST_PORTS)) +
                           (self.a.ovs_socket_mem // 2 if direction == "egress" and n in self.a.ovs else 0))
         base = n <= 32
         ovs_on = direction == "egress" and n in self.a.ovs
-        runs = []
+        runs, loads = [], []
         for r in range(max(1, self.a.repeat)):
             sockdir = tempfile.mkdtemp(prefix="vm-%d-" % r, dir=self.tmp)
+            f0 = foreign_cpu()
             io, io_cpp = self.vhost_testpmd(direction, vifs, sockdir, down) \
                 if base else (0.0, 0.0)
             mpps, cpp, drops = self.vhost_fexpath(direction, mode, vifs, sockdir,
                                                   uplink, what)
             ov = self.vhost_ovs(vifs, sockdir, what) if ovs_on else None
             runs.append((mpps, cpp, io, io_cpp, drops, ov))
-            print("  round %d: fexpath %.2f Mpps (%.0f cyc/pkt, %d drops)%s%s" % (
-                r + 1, mpps, cpp, drops,
+            load = foreign_load(f0, foreign_cpu())
+            loads.append(load)
+            print("  round %d (others %.2f cores): fexpath %.2f Mpps (%.0f cyc/pkt, %d drops)%s%s" % (
+                r + 1, load, mpps, cpp, drops,
                 ", testpmd io %.2f (%.0f)" % (io, io_cpp) if base else "",
                 ", OVS %.2f (%.0f cyc/pkt, %d drops)" % ov if ov else ""), flush=True)
         med = lambda xs: sorted(xs)[len(xs) // 2]
@@ -922,6 +975,7 @@ class Bench:
             if ovs_on:
                 notes.append("OVS %s Mpps" % " ".join("%.2f" % x[5][0] for x in runs))
         notes.append("%d guest process%s" % (nguests, "es" if nguests > 1 else ""))
+        notes.append("others' CPU %.2f-%.2f cores" % (min(loads), max(loads)))
         if drops:
             notes.append("fexpath drops in the windows: %d" % drops)
         if ovs_on and any(x[5][2] for x in runs):
