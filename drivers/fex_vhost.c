@@ -19,7 +19,8 @@
  *
  * Guest offloads: the library dequeues in its legacy offload form (TX
  * flags); fex_vhost_finish() completes partial checksums and cuts TSO
- * frames (rte_gso) so every frame handed over is ready for the wire.
+ * frames (rte_gso for IPv4, tso6_cut for IPv6, which rte_gso lacks) so
+ * every frame handed over is ready for the wire.
  */
 /* rte_ipv{4,6}_udptcp_cksum_mbuf: experimental in 22.11, the checksum
  * of a chained mbuf (cut TSO segments, frames beyond one mbuf) */
@@ -141,13 +142,105 @@ csum_finish(struct rte_mbuf *m)
 	return 0;
 }
 
+/* Append len bytes of m, from offset off, to the chain h whose last mbuf
+ * is *tail, taking more mbufs from mp as each fills. */
+static int
+append_bytes(struct rte_mbuf *h, struct rte_mbuf **tail, const struct rte_mbuf *m,
+	     uint32_t off, uint32_t len, struct rte_mempool *mp)
+{
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (len > 0 && m != NULL) {
+		uint32_t k;
+
+		if (rte_pktmbuf_tailroom(*tail) == 0) {
+			struct rte_mbuf *n = rte_pktmbuf_alloc(mp);
+
+			if (n == NULL)
+				return -ENOMEM;
+			n->data_off = 0;	/* not a first segment: no headroom */
+			(*tail)->next = n;
+			*tail = n;
+			h->nb_segs++;
+		}
+		k = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(*tail));
+		k = RTE_MIN(k, (uint32_t)(m->data_len - off));
+		memcpy(rte_pktmbuf_mtod_offset(*tail, uint8_t *, (*tail)->data_len),
+		       rte_pktmbuf_mtod_offset(m, const uint8_t *, off), k);
+		(*tail)->data_len += k;
+		h->pkt_len += k;
+		off += k;
+		len -= k;
+		if (off == m->data_len) {
+			m = m->next;
+			off = 0;
+		}
+	}
+	return len == 0 ? 0 : -EPROTO;
+}
+
+/* TSO over IPv6, which rte_gso does not cut: each segment a copy of the
+ * headers and its share of the payload, lengths, sequence number and
+ * flags set, its checksum computed. */
+static int
+tso6_cut(struct rte_mbuf *m, struct rte_mempool *mp, uint32_t seg,
+	 struct rte_mbuf **out, uint16_t cap)
+{
+	const uint32_t hdr = (uint32_t)m->l2_len + m->l3_len + m->l4_len;
+	const uint32_t mss = seg - hdr, payload = m->pkt_len - hdr;
+	const uint32_t n = (payload + mss - 1) / mss;
+	const struct rte_tcp_hdr *t0 = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+							       m->l2_len + m->l3_len);
+	const uint32_t seq0 = rte_be_to_cpu_32(t0->sent_seq);
+	uint32_t i;
+
+	if (n > cap)
+		return -ENOSPC;
+	for (i = 0; i < n; i++) {
+		uint32_t chunk = RTE_MIN(mss, payload - i * mss);
+		struct rte_mbuf *s = rte_pktmbuf_alloc(mp), *tail = s;
+		struct rte_ipv6_hdr *ip;
+		struct rte_tcp_hdr *t;
+		int rc;
+
+		rc = s == NULL ? -ENOMEM : append_bytes(s, &tail, m, 0, hdr, mp);
+		if (rc == 0)
+			rc = append_bytes(s, &tail, m, hdr + i * mss, chunk, mp);
+		if (rc < 0) {
+			rte_pktmbuf_free(s);
+			while (i > 0)
+				rte_pktmbuf_free(out[--i]);
+			return rc;
+		}
+		s->l2_len = m->l2_len;
+		s->l3_len = m->l3_len;
+		s->l4_len = m->l4_len;
+		s->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+		ip = rte_pktmbuf_mtod_offset(s, struct rte_ipv6_hdr *, s->l2_len);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)(m->l4_len + chunk));
+		t = rte_pktmbuf_mtod_offset(s, struct rte_tcp_hdr *, s->l2_len + s->l3_len);
+		t->sent_seq = rte_cpu_to_be_32(seq0 + i * mss);
+		if (i != n - 1)
+			t->tcp_flags &= (uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+		csum_finish(s);
+		s->ol_flags = 0;
+		out[i] = s;
+	}
+	return (int)n;
+}
+
+static int tso_cut(struct rte_mbuf *m, struct rte_gso_ctx *gso, uint32_t seg,
+		   struct rte_mbuf **out, uint16_t cap);
+
 int
 fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 		 uint32_t frame_max, struct rte_mbuf **out, uint16_t cap)
 {
 	const uint64_t fl = m->ol_flags;
-	uint32_t seg, hdr;
-	int n, i, rc;
+	uint32_t seg;
+	int rc;
 
 	if (likely((fl & TX_OFFLOAD_FLAGS) == 0)) {
 		out[0] = m;
@@ -155,48 +248,58 @@ fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 	}
 	if (fl & RTE_MBUF_F_TX_UDP_SEG)
 		return -EPROTO;
-	if (!(fl & RTE_MBUF_F_TX_TCP_SEG)) {
-		rc = csum_finish(m);
-		if (rc < 0)
-			return rc;
-		m->ol_flags &= ~TX_OFFLOAD_FLAGS;
-		out[0] = m;
-		return 1;
+	if (fl & RTE_MBUF_F_TX_TCP_SEG) {
+		if (!(fl & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)) || m->tso_segsz == 0)
+			return -EPROTO;
+		/* one segment: the guest's MSS of payload, within frame_max */
+		seg = (uint32_t)m->l2_len + m->l3_len + m->l4_len + m->tso_segsz;
+		if (frame_max != 0 && seg > frame_max)
+			seg = frame_max;
+		if (seg < RTE_GSO_SEG_SIZE_MIN ||
+		    seg <= (uint32_t)m->l2_len + m->l3_len + m->l4_len)
+			return -EPROTO;
+		if (m->pkt_len > seg)
+			return tso_cut(m, gso, seg, out, cap);
+		m->ol_flags &= ~RTE_MBUF_F_TX_TCP_SEG;	/* short enough to go whole */
 	}
-	if (!(fl & RTE_MBUF_F_TX_IPV4) || m->tso_segsz == 0)
-		return -EPROTO;	/* TSO6 is not offered: rte_gso cuts IPv4 only */
-	/* one segment: the guest's MSS of payload, and within frame_max */
-	seg = (uint32_t)m->l2_len + m->l3_len + m->l4_len + m->tso_segsz;
-	if (frame_max != 0 && seg > frame_max)
-		seg = frame_max;
-	if (seg < RTE_GSO_SEG_SIZE_MIN || seg <= (uint32_t)m->l2_len + m->l3_len + m->l4_len)
-		return -EPROTO;
+	rc = csum_finish(m);
+	if (rc < 0)
+		return rc;
+	m->ol_flags &= ~TX_OFFLOAD_FLAGS;
+	out[0] = m;
+	return 1;
+}
+
+/* Cut a TSO frame longer than one segment of seg bytes (see above). */
+static int
+tso_cut(struct rte_mbuf *m, struct rte_gso_ctx *gso, uint32_t seg,
+	struct rte_mbuf **out, uint16_t cap)
+{
+	uint32_t hdr;
+	int n, i;
+
+	if (m->ol_flags & RTE_MBUF_F_TX_IPV6) {
+		n = tso6_cut(m, gso->direct_pool, seg, out, cap);
+		if (n > 0)
+			rte_pktmbuf_free(m);
+		return n;
+	}
 	gso->gso_size = (uint16_t)RTE_MIN(seg, (uint32_t)UINT16_MAX);
 	hdr = (uint32_t)m->l2_len + m->l3_len + m->l4_len;
 	if ((m->pkt_len - hdr + (gso->gso_size - hdr) - 1) / (gso->gso_size - hdr) > cap)
 		return -ENOSPC;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
 	n = rte_gso_segment(m, gso, out, cap);
-	if (n < 0)
-		return n == -EINVAL ? -EPROTO : n;
-	if (n == 0) {		/* short enough to go as it is */
-		m->ol_flags &= ~RTE_MBUF_F_TX_TCP_SEG;
-		rc = csum_finish(m);
-		if (rc < 0)
-			return rc;
-		out[0] = m;
-		n = 1;
-	} else {
-		/* the segments hold the payload by reference */
-		rte_pktmbuf_free(m);
-		for (i = 0; i < n; i++)
-			csum_finish(out[i]);
-	}
+	if (n <= 0)		/* 0: it would not cut what is longer than seg */
+		return n == 0 || n == -EINVAL ? -EPROTO : n;
+	/* the segments hold the payload by reference */
+	rte_pktmbuf_free(m);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *s = out[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(s, struct rte_ipv4_hdr *,
 								  s->l2_len);
 
+		csum_finish(s);
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		s->ol_flags &= ~TX_OFFLOAD_FLAGS;
@@ -382,10 +485,11 @@ new_device(int vid)
 		rte_vhost_enable_guest_notification(vid, (uint16_t)i, 0);
 	rte_vhost_get_negotiated_features(vid, &features);
 	__atomic_store_n(&vp->vid, vid, __ATOMIC_RELEASE);
-	VH_LOG(INFO, "%s: guest attached (vid %d, %u vrings, NUMA %d, csum %s, TSO4 %s)",
+	VH_LOG(INFO, "%s: guest attached (vid %d, %u vrings, NUMA %d, csum %s, TSO4 %s, TSO6 %s)",
 	       vp->path, vid, rte_vhost_get_vring_num(vid), numa,
 	       features & (1ULL << VIRTIO_NET_F_CSUM) ? "on" : "off",
-	       features & (1ULL << VIRTIO_NET_F_HOST_TSO4) ? "on" : "off");
+	       features & (1ULL << VIRTIO_NET_F_HOST_TSO4) ? "on" : "off",
+	       features & (1ULL << VIRTIO_NET_F_HOST_TSO6) ? "on" : "off");
 	return 0;
 }
 
@@ -493,7 +597,7 @@ fex_vhost_open(unsigned int slot, const char *spec, const struct fex_port_spec *
 {
 	struct vh_port *vp = &vports[slot];
 	uint64_t off = (1ULL << VIRTIO_NET_F_GSO) | (1ULL << VIRTIO_NET_F_HOST_UFO) |
-		(1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
+		(1ULL << VIRTIO_NET_F_HOST_ECN) |
 		(1ULL << VIRTIO_NET_F_GUEST_UFO) | (1ULL << VIRTIO_NET_F_GUEST_ECN) |
 		(1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6);
 	bool server = ps->kind == FEX_PORT_VHOST_SERVER;
@@ -528,7 +632,7 @@ fex_vhost_open(unsigned int slot, const char *spec, const struct fex_port_spec *
 	__atomic_store_n(&vp->used, true, __ATOMIC_RELEASE);
 
 	if (ps->offloads != FEX_VHOST_OFFLOADS_FULL)
-		off |= 1ULL << VIRTIO_NET_F_HOST_TSO4;
+		off |= (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6);
 	if (ps->offloads == FEX_VHOST_OFFLOADS_NONE)
 		off |= 1ULL << VIRTIO_NET_F_CSUM;
 	if (rte_vhost_driver_register(vp->path, server ? 0 : RTE_VHOST_USER_CLIENT) != 0) {
@@ -550,7 +654,7 @@ fex_vhost_open(unsigned int slot, const char *spec, const struct fex_port_spec *
 		goto out_unregister;
 	}
 	VH_LOG(INFO, "%s: %s %s, offloads %s", spec, server ? "listening on" : "connecting to",
-	       vp->path, ps->offloads == FEX_VHOST_OFFLOADS_FULL ? "checksum + TSO" :
+	       vp->path, ps->offloads == FEX_VHOST_OFFLOADS_FULL ? "checksum + TSO4/6" :
 	       ps->offloads == FEX_VHOST_OFFLOADS_CSUM ? "checksum" : "none");
 	return 0;
 

@@ -42,7 +42,9 @@ void fex_vhost_set_qsbr(struct rte_rcu_qsbr *qsv);
  * frames ready for the wire go to out (cap slots), no offload flag left.
  * Returns how many (m itself when 1 and not cut), or -ENOMEM (no mbuf for
  * a segment), -ENOSPC (more segments than cap), -EPROTO (an offload it
- * cannot finish: TSO over IPv6, UFO); on error m is still the caller's. */
+ * cannot finish: UFO, SCTP, headers it cannot find); on error m is still
+ * the caller's. TSO over IPv4 is cut by rte_gso (segments share m's
+ * payload by reference), over IPv6 by copy (rte_gso has no IPv6). */
 int fex_vhost_finish(struct rte_mbuf *m, struct rte_gso_ctx *gso,
 		     uint32_t frame_max, struct rte_mbuf **out, uint16_t cap);
 

@@ -170,12 +170,14 @@ sh(const char *cmd)
 /* ---- a dpdk-testpmd peer in io mode ---- */
 
 pid_t
-testpmd_start(const char *vdev, const char *log)
+testpmd_start(const char *vdev, const char *log, unsigned int nq)
 {
-	char prefix[64];
+	char prefix[64], rxq[32], txq[32];
 	pid_t p;
 
 	snprintf(prefix, sizeof(prefix), "fex_testpmd_%d", (int)getpid());
+	snprintf(rxq, sizeof(rxq), "--rxq=%u", nq);
+	snprintf(txq, sizeof(txq), "--txq=%u", nq);
 	p = fork();
 	if (p == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -188,7 +190,7 @@ testpmd_start(const char *vdev, const char *log)
 		       "--file-prefix", prefix, "--no-pci", "--no-telemetry", "-l", "0-1", "--vdev", vdev, "--",
 		       "--no-mlockall", "--forward-mode=io", "--port-topology=loop",
 		       "--auto-start", "--stats-period", "1", "--total-num-mbufs", "4096",
-		       (char *)NULL);
+		       rxq, txq, (char *)NULL);
 		_exit(127);
 	}
 	return p;

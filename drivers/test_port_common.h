@@ -61,7 +61,7 @@ int sh(const char *cmd);
 
 /* ---- a dpdk-testpmd peer in io mode ---- */
 
-pid_t testpmd_start(const char *vdev, const char *log);
+pid_t testpmd_start(const char *vdev, const char *log, unsigned int nq);
 void testpmd_stop(pid_t p);
 /* Has the peer exited? (It is left for testpmd_stop to reap.) */
 bool peer_exited(pid_t tp);

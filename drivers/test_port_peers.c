@@ -63,7 +63,7 @@ open_when_peer_ready(const char *spec, const char *sock, pid_t tp, uint16_t *pid
  * listens on sock unless we_listen. */
 static void
 echo_through_testpmd(const char *spec, const char *vdev, const char *sock,
-		     const char *what, bool we_listen)
+		     const char *what, bool we_listen, unsigned int nq)
 {
 	char log[PATH_MAX];
 	uint64_t end;
@@ -78,10 +78,10 @@ echo_through_testpmd(const char *spec, const char *vdev, const char *sock,
 	snprintf(log, sizeof(log), "%s/testpmd-%s.log", tmpdir, what);
 	if (we_listen) {	/* our socket first, then the peer connects */
 		CU_ASSERT_EQUAL_FATAL(open_port(spec, &pid), 0);
-		tp = testpmd_start(vdev, log);
+		tp = testpmd_start(vdev, log, nq);
 		CU_ASSERT_TRUE_FATAL(tp > 0);
 	} else {
-		tp = testpmd_start(vdev, log);
+		tp = testpmd_start(vdev, log, nq);
 		CU_ASSERT_TRUE_FATAL(tp > 0);
 		if (open_when_peer_ready(spec, sock, tp, &pid) != 0) {
 			CU_FAIL("open");
@@ -100,9 +100,19 @@ echo_through_testpmd(const char *spec, const char *vdev, const char *sock,
 	/* poll rx first: a memif client hands its rx buffers to the server
 	 * on rx, like any forwarding loop does (recv_frames polls at least
 	 * once) */
+	if (nq > 1) {		/* every queue pair the guest enables is polled */
+		struct fex_port_info info;
+
+		end = now_ms() + WAIT_MS;
+		while (fex_port_info_get(pid, &info) == 0 && info.nb_rxq < nq && now_ms() < end)
+			usleep(20000);
+		CU_ASSERT_EQUAL(info.nb_rxq, nq);
+		CU_ASSERT_EQUAL(info.nb_txq, nq);
+	}
 	recv_frames(pid, 1, 200, false);
 	CU_ASSERT_EQUAL(send_frames(pid, 0, 200, WAIT_MS), 200);
-	got = recv_frames(pid, 200, WAIT_MS, true);
+	/* frames spread over the guest's queues come back in any order */
+	got = recv_frames(pid, 200, WAIT_MS, nq == 1);
 	CU_ASSERT_EQUAL(got, 200);
 	if (got != 200)
 		fprintf(stderr, "\n  %s: %u of 200 echoed (testpmd log %s)\n", what, got, log);
@@ -119,12 +129,12 @@ test_memif(void)
 	path_in_tmp(sock, sizeof(sock), "memif.sock");
 	snprintf(vdev, sizeof(vdev), "net_memif0,role=server,socket=%s,socket-abstract=no", sock);
 	snprintf(spec, sizeof(spec), "memif:%s", sock);
-	echo_through_testpmd(spec, vdev, sock, "memif-client", false);
+	echo_through_testpmd(spec, vdev, sock, "memif-client", false, 1);
 
 	path_in_tmp(sock, sizeof(sock), "memif2.sock");
 	snprintf(vdev, sizeof(vdev), "net_memif0,role=client,socket=%s,socket-abstract=no", sock);
 	snprintf(spec, sizeof(spec), "memif:%s,server", sock);
-	echo_through_testpmd(spec, vdev, sock, "memif-server", true);
+	echo_through_testpmd(spec, vdev, sock, "memif-server", true, 1);
 }
 
 static void
@@ -136,12 +146,19 @@ test_vhost(void)
 	path_in_tmp(sock, sizeof(sock), "vhost.sock");
 	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,server=1,queues=1", sock);
 	snprintf(spec, sizeof(spec), "vhost:%s", sock);
-	echo_through_testpmd(spec, vdev, sock, "vhost-client", false);
+	echo_through_testpmd(spec, vdev, sock, "vhost-client", false, 1);
 
 	path_in_tmp(sock, sizeof(sock), "vhost2.sock");
 	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,queues=1", sock);
 	snprintf(spec, sizeof(spec), "vhost-server:%s", sock);
-	echo_through_testpmd(spec, vdev, sock, "vhost-server", true);
+	echo_through_testpmd(spec, vdev, sock, "vhost-server", true, 1);
+
+	/* a guest with 2 queue pairs: frames go out on both, and the echo
+	 * comes back complete only if both are polled */
+	path_in_tmp(sock, sizeof(sock), "vhost3.sock");
+	snprintf(vdev, sizeof(vdev), "net_virtio_user0,path=%s,server=1,queues=2", sock);
+	snprintf(spec, sizeof(spec), "vhost:%s", sock);
+	echo_through_testpmd(spec, vdev, sock, "vhost-multiqueue", false, 2);
 }
 
 /* ---- hot-plug while forwarding ---- */

@@ -235,6 +235,62 @@ test_tso_uplink_limit(void)
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0);
 }
 
+/* TSO over IPv6 (cut by copy: rte_gso has no IPv6) */
+static void
+test_tso6(void)
+{
+	const uint32_t hdr = RTE_ETHER_HDR_LEN + 40 + 20;
+	struct rte_gso_ctx g = gso_ctx(pool);
+	struct rte_mbuf *m, *out[64];
+	uint8_t data[9100];
+	uint32_t next = 0, limit;
+	int n, i, k;
+
+	for (limit = 0; limit <= 1000; limit += 1000) {	/* the MSS, then the uplink */
+		m = guest_frame(true, IPPROTO_TCP, 30000);
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		m->tso_segsz = 1428;
+		n = fex_vhost_finish(m, &g, limit, out, RTE_DIM(out));
+		CU_ASSERT_EQUAL(n, (int)((30000 + (limit ? limit - hdr : 1428) - 1) /
+					 (limit ? limit - hdr : 1428)));
+		for (i = 0, next = 0; i < n; i++) {
+			struct rte_mbuf *s = out[i];
+			struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(s, struct rte_ipv6_hdr *, 14);
+			struct rte_tcp_hdr *t = rte_pktmbuf_mtod_offset(s, struct rte_tcp_hdr *, 54);
+			uint32_t len = s->pkt_len - hdr;
+			const uint8_t *p;
+
+			CU_ASSERT(s->pkt_len <= (limit ? limit : hdr + 1428));
+			CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->payload_len), 20 + len);
+			CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_mbuf_verify(s, ip, 54), 0);
+			CU_ASSERT_EQUAL(rte_be_to_cpu_32(t->sent_seq), SEQ0 + next);
+			CU_ASSERT_EQUAL((t->tcp_flags & RTE_TCP_PSH_FLAG) != 0, i == n - 1);
+			CU_ASSERT_EQUAL(s->ol_flags, 0);
+			p = rte_pktmbuf_read(s, hdr, len, data);
+			for (k = 0; p != NULL && k < (int)len; k++)
+				if (p[k] != pattern(next + k))
+					break;
+			CU_ASSERT_EQUAL(k, (int)len);
+			next += len;
+		}
+		CU_ASSERT_EQUAL(next, 30000);
+		free_all(out, n);
+	}
+	/* a jumbo MSS: each segment spans several mbufs */
+	m = guest_frame(true, IPPROTO_TCP, 30000);
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+	m->tso_segsz = 8928;
+	n = fex_vhost_finish(m, &g, 0, out, RTE_DIM(out));
+	CU_ASSERT_EQUAL(n, 4);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT(out[i]->nb_segs > 1 || i == n - 1);
+		CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_mbuf_verify(out[i],
+			rte_pktmbuf_mtod_offset(out[i], struct rte_ipv6_hdr *, 14), 54), 0);
+	}
+	free_all(out, n);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0);
+}
+
 static void
 test_tso_short(void)
 {
@@ -309,13 +365,7 @@ test_refused(void)
 	struct rte_mbuf *m, *out[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tiny);
-	/* TSO over IPv6 is not offered (rte_gso cuts IPv4 only) */
-	m = guest_frame(true, IPPROTO_TCP, 4000);
-	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
-	m->tso_segsz = 1440;
-	CU_ASSERT_EQUAL(fex_vhost_finish(m, &g, 0, out, RTE_DIM(out)), -EPROTO);
-	rte_pktmbuf_free(m);
-	/* nor UFO */
+	/* UFO is not offered */
 	m = guest_frame(false, IPPROTO_UDP, 4000);
 	m->ol_flags |= RTE_MBUF_F_TX_UDP_SEG;
 	m->tso_segsz = 1472;
@@ -328,6 +378,12 @@ test_refused(void)
 	/* no mbufs for the segments: refused, nothing taken from the pool */
 	gt = gso_ctx(tiny);
 	m = tso_frame(20000, 1448);
+	CU_ASSERT_EQUAL(fex_vhost_finish(m, &gt, 0, out, RTE_DIM(out)), -ENOMEM);
+	CU_ASSERT_EQUAL(rte_mempool_in_use_count(tiny), 0);
+	rte_pktmbuf_free(m);
+	m = guest_frame(true, IPPROTO_TCP, 20000);
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+	m->tso_segsz = 1428;
 	CU_ASSERT_EQUAL(fex_vhost_finish(m, &gt, 0, out, RTE_DIM(out)), -ENOMEM);
 	CU_ASSERT_EQUAL(rte_mempool_in_use_count(tiny), 0);
 	rte_pktmbuf_free(m);
@@ -349,9 +405,10 @@ main(int argc, char **argv)
 	s = CU_add_suite("vhost offloads", NULL, NULL);
 	CU_add_test(s, "TSO cut to the guest's MSS", test_tso_mss);
 	CU_add_test(s, "TSO cut to the uplink's limit, 64 KB frames", test_tso_uplink_limit);
+	CU_add_test(s, "TSO over IPv6 cut by copy, jumbo MSS over mbuf chains", test_tso6);
 	CU_add_test(s, "TSO frame short enough to go whole", test_tso_short);
 	CU_add_test(s, "partial checksums over IPv4 and IPv6, TCP and UDP", test_partial_checksums);
 	CU_add_test(s, "no offload: untouched", test_untouched);
-	CU_add_test(s, "refused: TSO6, UFO, no room, no mbufs", test_refused);
+	CU_add_test(s, "refused: UFO, no room, no mbufs", test_refused);
 	return fex_test_run();
 }

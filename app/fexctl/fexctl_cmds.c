@@ -27,12 +27,13 @@ static const struct fexctl_opt profile_opts[] = {
 	{ "--native-vlan", "native_vlan", FEXCTL_T_INT, "VLAN of untagged frames, 0 = none" },
 	{ "--cos", "cos", FEXCTL_T_INT_OR_NULL, "802.1Q PCP to write, 0..7, or none "
 	  "(leave as is)" },
-	{ "--rate-kbps", "rate_kbps", FEXCTL_T_INT, "VM->fabric policer rate, 0 = line rate" },
+	{ "--rate-kbps", "rate_kbps", FEXCTL_T_INT, "VM->fabric rate (shaped or policed, see --rate-mode), 0 = line rate" },
 	{ "--burst-bytes", "burst_bytes", FEXCTL_T_INT, "VM->fabric policer burst, 0 = default" },
 	{ "--ingress-rate-kbps", "ingress_rate_kbps", FEXCTL_T_INT,
 	  "fabric->VM policer rate, 0 = none" },
 	{ "--ingress-burst-bytes", "ingress_burst_bytes", FEXCTL_T_INT,
 	  "fabric->VM policer burst, 0 = default" },
+	{ "--rate-mode", "rate_mode", FEXCTL_T_STR, "shape (default: over the rate waits) | police (dropped)" },
 	{ "--mac-forging", "mac_forging", FEXCTL_T_STR, "allow | deny" },
 	{ "--uplink-fail-action", "uplink_fail_action", FEXCTL_T_STR, "link-down | warning" },
 	{ "--max-ports", "max_ports", FEXCTL_T_INT, "VIFs using the profile at most, 1..4096" },
@@ -69,7 +70,7 @@ static const char *const viflist_required[] = { "vifs", NULL };
 
 static const char *const profile_cols[] = {
 	"name", "vlans", "native_vlan", "cos", "rate_kbps", "burst_bytes",
-	"mac_forging", "uplink_fail_action", "max_ports", "enabled", "vifs", NULL };
+	"rate_mode", "mac_forging", "uplink_fail_action", "max_ports", "enabled", "vifs", NULL };
 static const char *const vif_cols[] = {
 	"vif", "state", "port", "mac", "profile", "instance_uuid", NULL };
 static const char *const vif_stats_cols[] = {

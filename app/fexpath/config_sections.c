@@ -145,6 +145,9 @@ profile_key(struct fex_profile *p, const char *k, const char *v, char *err,
 	} else if (strcmp(k, "ingress_burst_bytes") == 0) {
 		if ((rc = ini_uint(k, v, UINT32_MAX, &u, err, errlen)) == 0)
 			p->ingress_burst_bytes = (uint32_t)u;
+	} else if (strcmp(k, "rate_mode") == 0) {
+		if ((rc = ini_enum(k, v, fex_rate_mode_names, &e, err, errlen)) == 0)
+			p->rate_mode = (enum fex_rate_mode)e;
 	} else if (strcmp(k, "mac_forging") == 0) {
 		if ((rc = ini_enum(k, v, fex_mac_forging_names, &e, err, errlen)) == 0)
 			p->mac_forging = (enum fex_mac_forging)e;
@@ -163,7 +166,7 @@ profile_key(struct fex_profile *p, const char *k, const char *v, char *err,
 		rc = fex_cluster_check(v, err, errlen);
 	} else {
 		return bad(err, errlen, "unknown key '%.40s'; allowed: description, "
-			   "vlans, native_vlan, cos, rate_kbps, burst_bytes, "
+			   "vlans, native_vlan, cos, rate_kbps, burst_bytes, rate_mode, "
 			   "ingress_rate_kbps, ingress_burst_bytes, mac_forging, "
 			   "uplink_fail_action, max_ports, io_performance, "
 			   "enabled, cluster", k);

@@ -15,7 +15,7 @@
 
 static const char *const profile_fields[] = {
 	"name", "description", "vlans", "native_vlan", "cos", "rate_kbps",
-	"burst_bytes", "ingress_rate_kbps", "ingress_burst_bytes",
+	"burst_bytes", "rate_mode", "ingress_rate_kbps", "ingress_burst_bytes",
 	"mac_forging", "uplink_fail_action", "max_ports", "io_performance",
 	"enabled", "cluster", NULL
 };
@@ -39,9 +39,10 @@ ctl_profile_json(const struct fex_profile *p)
 		return NULL;
 	if (p->cos != FEX_COS_LEAVE)
 		json_object_set_new(o, "cos", json_integer(p->cos));
-	if (json_object_update_new(o, json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:s, s:b}",
+	if (json_object_update_new(o, json_pack("{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:i, s:s, s:b}",
 		      "rate_kbps", (json_int_t)p->rate_kbps,
 		      "burst_bytes", (json_int_t)p->burst_bytes,
+		      "rate_mode", fex_rate_mode_name(p->rate_mode),
 		      "ingress_rate_kbps", (json_int_t)p->ingress_rate_kbps,
 		      "ingress_burst_bytes", (json_int_t)p->ingress_burst_bytes,
 		      "mac_forging", fex_mac_forging_name(p->mac_forging),
@@ -127,6 +128,11 @@ profile_parse(const json_t *params, struct fex_profile *p,
 		return -1;
 	if (rc == 0)
 		p->ingress_burst_bytes = (uint32_t)u;
+	rc = param_enum(params, "rate_mode", false, fex_rate_mode_names, &e, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		p->rate_mode = e == 0 ? FEX_RATE_SHAPE : FEX_RATE_POLICE;
 	rc = param_enum(params, "mac_forging", false, fex_mac_forging_names, &e, err);
 	if (rc < 0)
 		return -1;
@@ -335,7 +341,7 @@ m_profile_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
 }
 
 #define PROFILE_USAGE "{name, description?, vlans?, native_vlan?, cos?, " \
-	"rate_kbps?, burst_bytes?, ingress_rate_kbps?, ingress_burst_bytes?, " \
+	"rate_kbps?, burst_bytes?, rate_mode?, ingress_rate_kbps?, ingress_burst_bytes?, " \
 	"mac_forging?, uplink_fail_action?, max_ports?, io_performance?, " \
 	"enabled?, cluster?}"
 

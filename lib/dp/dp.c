@@ -15,6 +15,7 @@
 #include "dp_priv.h"
 #include "fex_port.h"
 #include "ingress.h"
+#include "shaper.h"
 
 RTE_LOG_REGISTER(fex_logtype_dp, fex.dp, INFO);
 
@@ -262,6 +263,7 @@ fex_dp_destroy(struct fex_dp *dp)
 			continue;
 		for (j = 0; j < FEX_WORKERS_MAX; j++)
 			rte_ring_free(w->from[j]);
+		fex_dp_shq_drain(w);
 		rte_free(w->plist);
 		rte_free(w);
 	}
@@ -385,6 +387,7 @@ fex_dp_handoff_drain(struct fex_dp *dp)
 				n++;
 			}
 		n += fex_dp_ingress_drain(dp->workers[i]);
+		n += fex_dp_shq_drain(dp->workers[i]);
 	}
 	return n;
 }
@@ -433,11 +436,12 @@ attach(struct fex_dp *dp, const char *spec, const char *vf_spec,
 		}
 	}
 	next = plist_alloc((int)rte_lcore_to_socket_id(w->lcore));
-	if (next == NULL) {
+	if (next == NULL || fex_dp_shq_alloc(w, *port_id) < 0) {
+		rte_free(next);
 		fex_port_close(*port_id);
 		if (vf != FEX_NO_PORT)
 			fex_port_close(vf);
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "out of memory for the port's poll list or shaper queue");
 		return -ENOMEM;
 	}
 	*next = *w->plist;
@@ -503,9 +507,18 @@ fex_dp_port_detach(struct fex_dp *dp, uint16_t port_id)
 			next->port[next->n++] = w->plist->port[i];
 	plist_publish(dp, w, next);
 	/* Frames still in hand-off rings for this port are dropped as
-	 * stale by the owner, which re-checks this. */
+	 * stale by the owner, which re-checks this; so is its shaper queue,
+	 * flushed (drop_shaper) by the owner's next pass. */
 	__atomic_store_n(&dp->owner[port_id], (int8_t)-1, __ATOMIC_RELEASE);
 	fex_vif_db_grace_period(dp->db);
+	for (i = 0; i < 4 && w->shq[port_id] != NULL &&
+	     __atomic_load_n(&w->shq[port_id]->listed, __ATOMIC_ACQUIRE); i++)
+		fex_vif_db_grace_period(dp->db);
+	if (w->shq[port_id] != NULL && w->shq[port_id]->listed)
+		DP_LOG(WARNING, "port %u: worker %d did not flush its shaper queue; left allocated",
+		       port_id, owner);
+	else
+		fex_dp_shq_free(w, port_id);
 	DP_LOG(INFO, "port %u no longer polled (worker %d)", port_id, owner);
 	if (vf != FEX_NO_PORT) {
 		__atomic_store_n(&dp->owner[vf], (int8_t)-1, __ATOMIC_RELEASE);

@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "fex_dp.h"
+#include "shaper.h"
 
 extern int fex_logtype_dp;
 #define DP_LOG(level, fmt, ...) \
@@ -37,6 +38,16 @@ struct fex_txbuf {
 	struct rte_mbuf *m[FEX_BURST];
 };
 
+/* A shaped VIF's frames waiting for tokens on a non-vhost vNIC port
+ * (shaper.c), owned by the port's worker. */
+struct fex_shq {
+	uint16_t vif;				/* whose frames these are */
+	bool listed;				/* on the worker's backlog list */
+	uint16_t head, n;			/* FIFO of FEX_SHQ_SLOTS */
+	uint32_t bytes;
+	struct rte_mbuf *m[FEX_SHQ_SLOTS];
+};
+
 struct fex_worker {
 	struct fex_dp *dp;
 	unsigned int id;
@@ -48,10 +59,15 @@ struct fex_worker {
 	bool has_uplink_queue;
 	/* what the last fex_dp_egress() left for fex_dp_egress_send() */
 	uint16_t eg_svif;
-	uint32_t eg_len[FEX_BURST];
+	uint32_t eg_len[FEX_BURST];		/* tagged, as sent */
+	uint32_t eg_vmlen[FEX_BURST];		/* as the VM sent it (rates count it) */
 	uint16_t dirty_n;			/* ports with frames in txbuf */
 	uint16_t dirty[FEX_PORT_MAX];
 	struct fex_txbuf txbuf[FEX_PORT_MAX];
+	/* shaper queues: set by the control thread before a port is polled */
+	struct fex_shq *shq[FEX_PORT_MAX];
+	uint16_t backlog_n;			/* ports whose queue holds frames */
+	uint16_t backlog[FEX_PORT_MAX];
 	struct fex_dp_stats st;
 } __rte_cache_aligned;
 

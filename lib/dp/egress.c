@@ -79,8 +79,10 @@ egress_untagged(struct fex_worker *w, uint64_t now, const struct fex_vif_entry *
 	fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
 	fex_tag_wr16(hdr + add - 2, (uint16_t)((a.pcp & 7) << 13 | a.vid));
 	fex_tag_push_hdr_burst(pkts, n, hdr, add);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		w->eg_len[i] = rte_pktmbuf_pkt_len(pkts[i]);
+		w->eg_vmlen[i] = w->eg_len[i] - add;
+	}
 	return n;
 }
 
@@ -175,6 +177,7 @@ fex_dp_egress(struct fex_worker *w, uint64_t now, uint16_t port,
 			drops[FEX_VIF_CNT_DROP_OVERSIZE]++;
 		} else {
 			w->eg_len[out] = rte_pktmbuf_pkt_len(mb);
+			w->eg_vmlen[out] = h.len;
 			pkts[out++] = mb;
 			continue;
 		}

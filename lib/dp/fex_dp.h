@@ -144,8 +144,8 @@ void fex_dp_stats_sum(const struct fex_dp *dp, struct fex_dp_stats *out);
 /* Mbufs taken from the pools now, and the pools' size. MT safe. */
 uint64_t fex_dp_mbufs_in_use(const struct fex_dp *dp);
 uint64_t fex_dp_mbufs_total(const struct fex_dp *dp);
-/* Free what is left in the hand-off rings and in the vNIC ports' tx
- * buffers; how many. Only after fex_dp_run() returned. */
+/* Free what is left in the hand-off rings, the vNIC ports' tx buffers
+ * and the shaper queues; how many. Only after fex_dp_run() returned. */
 uint64_t fex_dp_handoff_drain(struct fex_dp *dp);
 
 /* Make rte_eth_remove_{rx,tx}_callback() wait for the workers (see

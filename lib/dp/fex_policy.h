@@ -105,12 +105,14 @@ fex_policy_egress_vlan(const struct fex_profile_rt *p, const struct fex_pkt_hdr 
 }
 
 /** The egress policer: is a frame (or a burst) of len bytes green?
- *  A profile without a rate always passes. Owner worker only. */
+ *  A profile without a rate always passes, and so does a shaped one
+ *  (rate_mode shape: the rate is kept by holding frames back, shaper.h).
+ *  Owner worker only. */
 static __rte_always_inline bool
 fex_policy_egress_meter(const struct fex_profile_rt *p, struct fex_meter *m,
 			uint64_t now, uint64_t len)
 {
-	if (!fex_meter_profile_on(&p->meter))
+	if (!fex_meter_profile_on(&p->meter) || p->shape)
 		return true;
 	return len <= UINT32_MAX &&
 	       fex_meter_check(m, &p->meter, now, (uint32_t)len) == RTE_COLOR_GREEN;

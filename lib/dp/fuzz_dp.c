@@ -88,6 +88,7 @@ profile(const char *name, const uint16_t *vlans, unsigned int nv, uint16_t nativ
 	p.native_vlan = native;
 	p.cos = cos;
 	p.rate_kbps = rate;
+	p.rate_mode = FEX_RATE_POLICE;	/* the shaper is a stage of its own */
 	p.burst_bytes = rate ? 3000 : 0;
 	p.ingress_rate_kbps = in_rate;
 	p.ingress_burst_bytes = in_rate ? 3000 : 0;

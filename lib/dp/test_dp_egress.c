@@ -241,6 +241,7 @@ test_eg_policer(void)
 
 	test_begin();
 	p.rate_kbps = 8;
+	p.rate_mode = FEX_RATE_POLICE;
 	p.burst_bytes = 2000;
 	profile_put(&p);
 	vif_put(7, P7, "p", true);
@@ -543,6 +544,7 @@ test_eg_fast_vs_slow(void)
 	p.cos = 6;
 	p.mac_forging = FEX_MAC_FORGING_DENY;
 	p.rate_kbps = 100000;
+	p.rate_mode = FEX_RATE_POLICE;
 	p.burst_bytes = 1000000;
 	profile_put(&p);
 	vif_put(7, P7, "p", true);
@@ -579,6 +581,7 @@ test_eg_old_burst(void)
 	fex_vlan_set(p.vlans, 10);
 	p.mac_forging = FEX_MAC_FORGING_DENY;
 	p.rate_kbps = 8;
+	p.rate_mode = FEX_RATE_POLICE;
 	p.burst_bytes = 2000;
 	profile_put(&p);
 	vif_put(7, P7, "pol", true);

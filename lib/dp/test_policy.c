@@ -267,6 +267,7 @@ test_policy_policers(void)
 	clean();
 	fex_vlan_set(p.vlans, 10);
 	p.rate_kbps = 8;		/* 1000 B/s */
+	p.rate_mode = FEX_RATE_POLICE;
 	p.burst_bytes = 15000;
 	p.ingress_rate_kbps = 8;
 	p.ingress_burst_bytes = 3000;
@@ -309,6 +310,7 @@ test_policy_pieces(void)
 	p.native_vlan = 10;
 	p.cos = 6;
 	p.rate_kbps = 8;		/* 1000 B/s */
+	p.rate_mode = FEX_RATE_POLICE;
 	p.burst_bytes = 2000;
 	p.ingress_rate_kbps = 8;
 	p.ingress_burst_bytes = 2000;

@@ -16,6 +16,7 @@
 #include "dp_priv.h"
 #include "egress.h"
 #include "ingress.h"
+#include "shaper.h"
 
 static inline uint16_t
 uplink_rx(struct fex_worker *w, uint64_t now)
@@ -67,17 +68,21 @@ static inline uint16_t
 vnic_rx(struct fex_worker *w, uint64_t now, uint16_t port)
 {
 	struct rte_mbuf *pkts[FEX_BURST];
-	uint16_t n, out;
+	uint16_t n, out, want;
 
 	/* A port whose VIF is not in the table yet (being associated) or
 	 * any more (being removed) is left alone: its frames wait in the
 	 * port rather than being dropped for want of a VIF. */
 	if (unlikely(fex_vif_of_port(w->rd.t, port) == 0))
 		return 0;
-	n = fex_port_rx(port, 0, pkts, FEX_BURST);
+	want = fex_dp_shape_want(w, now, port);
+	if (unlikely(want == 0))
+		return 0;	/* a shaped guest waits in its ring */
+	n = fex_port_rx(port, 0, pkts, want);
 	if (n == 0)
 		return 0;
 	out = fex_dp_egress(w, now, port, pkts, n);
+	out = fex_dp_shape(w, now, port, pkts, out);
 	fex_dp_egress_send(w, port, pkts, out);
 	return n;
 }
@@ -114,6 +119,8 @@ fex_worker_loop(void *worker_arg)
 			moved += uplink_rx(w, start);
 		if (dp->nb_workers > 1)
 			moved += handoff_rx(w, start);
+		if (unlikely(w->backlog_n != 0))
+			moved += fex_dp_shape_release(w, start);
 		for (i = 0; i < pl->n; i++) {
 			uint16_t port = pl->port[i];
 

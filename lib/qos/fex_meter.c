@@ -105,3 +105,10 @@ fex_meter_fill(struct fex_meter *m)
 	m->srtcm.tc = FEX_METER_BURST_MAX;
 	m->srtcm.te = 0;
 }
+
+void
+fex_shaper_fill(struct fex_shaper *s)
+{
+	s->time = 0;
+	s->tokens = FEX_METER_BURST_MAX;
+}

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_meter.h>
 
 /* 1 kbps = 1000 bit/s = 125 bytes/s. */
@@ -139,6 +140,68 @@ fex_meter_check(struct fex_meter *m, const struct fex_meter_profile *p,
 	}
 	m->srtcm.tc = tc;
 	return RTE_COLOR_RED;
+}
+
+/*
+ * The shaper (rate_mode shape) keeps the policer's profile and its own
+ * bucket. A frame over the rate waits instead of being dropped: the
+ * caller takes frames while the bucket is positive and may overdraw it
+ * by the frames it took at once (their sizes are known only once taken);
+ * the debt is paid back by the refill before anything else goes.
+ */
+struct fex_shaper {
+	uint64_t time;		/* TSC of the last refill period */
+	int64_t tokens;		/* bytes; below 0 = debt */
+};
+
+/** A full bucket (the first refill caps it at the profile's burst). */
+void fex_shaper_fill(struct fex_shaper *s);
+
+/** Add what the rate gave since the last refill, up to the burst.
+ *  Integer only. Single writer. */
+static inline void
+fex_shaper_refill(struct fex_shaper *s, const struct fex_meter_profile *p,
+		  uint64_t now)
+{
+	const int64_t cbs = (int64_t)p->srtcm.cbs;
+	uint64_t diff = now - s->time;
+
+	if (diff >= p->srtcm.cir_period) {
+		uint64_t n = diff / p->srtcm.cir_period;
+		uint64_t add = n * p->srtcm.cir_bytes_per_period;
+
+		s->time += n * p->srtcm.cir_period;
+		/* past a full bucket (long idle, or a huge add) is a full bucket */
+		if (add >= (uint64_t)(cbs - RTE_MIN(s->tokens, cbs)))
+			s->tokens = cbs;
+		else
+			s->tokens += (int64_t)add;
+	}
+	if (s->tokens > cbs)
+		s->tokens = cbs;
+}
+
+/** May a frame go now (the bucket holds something)? */
+static inline int
+fex_shaper_open(const struct fex_shaper *s)
+{
+	return s->tokens > 0;
+}
+
+/** Does the bucket pay for a frame of len bytes known in advance (a
+ *  queued frame)? A frame longer than the burst goes from a full bucket. */
+static inline int
+fex_shaper_covers(const struct fex_shaper *s, const struct fex_meter_profile *p,
+		  uint32_t len)
+{
+	return s->tokens >= (int64_t)RTE_MIN((uint64_t)len, p->srtcm.cbs);
+}
+
+/** Take len bytes (the bucket may go below 0: a debt). */
+static inline void
+fex_shaper_take(struct fex_shaper *s, uint32_t len)
+{
+	s->tokens -= len;
 }
 
 #endif

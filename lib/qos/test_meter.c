@@ -211,6 +211,48 @@ test_same_as_rte_meter(void)
 	CU_ASSERT(green > 1000 && green < 199000);
 }
 
+/* The shaper's bucket: full at first, refilled at the rate up to the
+ * burst, a debt paid back before it opens again, and over a long run it
+ * lets through exactly the rate. */
+static void
+test_shaper(void)
+{
+	struct fex_meter_params mp = { .rate_kbps = 8000, .burst_bytes = 3000 }; /* 1 MB/s */
+	struct fex_meter_profile p;
+	struct fex_shaper s;
+	uint64_t now = 7 * HZ, sent = 0, t;
+
+	CU_ASSERT_EQUAL_FATAL(fex_meter_profile_init(&p, &mp, HZ), 0);
+	fex_shaper_fill(&s);
+	fex_shaper_refill(&s, &p, now);
+	CU_ASSERT_EQUAL(s.tokens, 3000);		/* capped at the burst */
+	CU_ASSERT(fex_shaper_open(&s));
+	CU_ASSERT(fex_shaper_covers(&s, &p, 3000));
+	CU_ASSERT(!fex_shaper_covers(&s, &p, 3001) || p.srtcm.cbs <= 3000);
+	CU_ASSERT(fex_shaper_covers(&s, &p, 9000));	/* longer than the burst: full bucket */
+	fex_shaper_take(&s, 5000);			/* a debt */
+	CU_ASSERT_EQUAL(s.tokens, -2000);
+	CU_ASSERT(!fex_shaper_open(&s));
+	fex_shaper_refill(&s, &p, now + 2000000);	/* 2 ms: 2000 B, the debt paid */
+	CU_ASSERT_EQUAL(s.tokens, 0);
+	CU_ASSERT(!fex_shaper_open(&s));
+	fex_shaper_refill(&s, &p, now + 2500000);
+	CU_ASSERT_EQUAL(s.tokens, 500);
+	CU_ASSERT(!fex_shaper_covers(&s, &p, 1000));
+	fex_shaper_refill(&s, &p, now + 100 * HZ);	/* a long idle: full, no more */
+	CU_ASSERT_EQUAL(s.tokens, 3000);
+	/* 10 s of 1000 B frames offered every 100 us (10 MB/s): 1 MB/s out */
+	now += 100 * HZ;
+	for (t = 0; t < 10 * HZ; t += 100000) {
+		fex_shaper_refill(&s, &p, now + t);
+		if (fex_shaper_covers(&s, &p, 1000)) {
+			fex_shaper_take(&s, 1000);
+			sent += 1000;
+		}
+	}
+	CU_ASSERT(sent >= 10000000 && sent <= 10000000 + 3000);
+}
+
 int
 main(void)
 {
@@ -226,5 +268,6 @@ main(void)
 	CU_add_test(s, "rate sweep", test_rates_sweep);
 	CU_add_test(s, "profile change keeps bucket", test_profile_change_keeps_bucket);
 	CU_add_test(s, "same verdicts as rte_meter", test_same_as_rte_meter);
+	CU_add_test(s, "shaper bucket: debt, refill, exact rate", test_shaper);
 	return fex_test_run();
 }

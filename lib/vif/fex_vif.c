@@ -59,6 +59,7 @@ vif_profile_rt_build(struct fex_vif_db *db, const struct fex_profile *cfg,
 {
 	struct fex_meter_params mp;
 	struct fex_profile_rt *p;
+	uint64_t q;
 
 	p = rte_zmalloc_socket("fex_profile_rt", sizeof(*p), RTE_CACHE_LINE_SIZE,
 			       db->socket);
@@ -74,6 +75,11 @@ vif_profile_rt_build(struct fex_vif_db *db, const struct fex_profile *cfg,
 	mp.rate_kbps = cfg->rate_kbps;
 	mp.burst_bytes = cfg->burst_bytes;
 	fex_meter_profile_init(&p->meter, &mp, db->hz);
+	p->shape = cfg->rate_mode == FEX_RATE_SHAPE && cfg->rate_kbps != 0;
+	/* a queue of FEX_SHAPER_QUEUE_MS at the rate, at least the burst */
+	q = cfg->rate_kbps * 125 * FEX_SHAPER_QUEUE_MS / 1000;
+	q = RTE_MAX(q, (uint64_t)p->meter.burst_bytes);
+	p->shq_bytes = (uint32_t)RTE_MIN(q, (uint64_t)UINT32_MAX);
 	mp.rate_kbps = cfg->ingress_rate_kbps;
 	mp.burst_bytes = cfg->ingress_burst_bytes;
 	fex_meter_profile_init(&p->ingress_meter, &mp, db->hz);

@@ -119,16 +119,24 @@
 /* Port profiles (SPEC §2)                                           */
 
 enum fex_mac_forging { FEX_MAC_FORGING_ALLOW, FEX_MAC_FORGING_DENY };
+/* What the VM->fabric rate does to a frame over it (SPEC §2): shape = it
+ * waits (the default), police = it is dropped (drop_policer). */
+enum fex_rate_mode { FEX_RATE_SHAPE, FEX_RATE_POLICE };
 enum fex_uplink_fail { FEX_UPLINK_FAIL_LINK_DOWN, FEX_UPLINK_FAIL_WARNING };
 enum fex_io_perf { FEX_IO_PERF_NONE, FEX_IO_PERF_HIGH };
 
 #define FEX_COS_LEAVE	(-1)	/* cos absent: PCP left as is */
+/* How long a shaped VIF's queue is, in time at its rate (at least its
+ * burst): frames over it are dropped as drop_shaper (non-vhost vNICs;
+ * a vhost guest is held back in its own ring instead). */
+#define FEX_SHAPER_QUEUE_MS	50
 
 /**
  * A port profile as users see it. Defaults (fex_profile_defaults()):
  * description "", no VLANs, native_vlan 0 (none), cos absent, rate_kbps 0
  * (line rate), burst_bytes 0 (default burst, see fex_meter.h), ingress
- * rate 0 / burst 0, mac_forging allow, uplink_fail_action link-down,
+ * rate 0 / burst 0, rate_mode shape, mac_forging allow,
+ * uplink_fail_action link-down,
  * max_ports 64, io_performance none, enabled true.
  */
 struct fex_profile {
@@ -139,6 +147,7 @@ struct fex_profile {
 	int16_t cos;			/**< 0..7 or FEX_COS_LEAVE */
 	uint64_t rate_kbps;		/**< egress; 0 = line rate */
 	uint32_t burst_bytes;		/**< 0 = default */
+	enum fex_rate_mode rate_mode;	/**< shape (default) or police */
 	uint64_t ingress_rate_kbps;	/**< 0 = no ingress policer */
 	uint32_t ingress_burst_bytes;	/**< 0 = default */
 	enum fex_mac_forging mac_forging;
@@ -188,6 +197,7 @@ int fex_vlan_list_format(const uint64_t *bm, char *buf, size_t len);
 /* The same names as NULL-terminated lists, indexed by the enum value
  * (fex_vif_state_names by enum fex_vif_state, "none" first). */
 extern const char *const fex_mac_forging_names[];
+extern const char *const fex_rate_mode_names[];
 extern const char *const fex_uplink_fail_names[];
 extern const char *const fex_io_perf_names[];
 extern const char *const fex_vif_state_names[];
@@ -196,6 +206,7 @@ extern const char *const fex_vif_state_names[];
 bool fex_uuid_ok(const char *s);
 
 const char *fex_mac_forging_name(enum fex_mac_forging v);
+const char *fex_rate_mode_name(enum fex_rate_mode v);
 int fex_mac_forging_parse(const char *s);
 const char *fex_uplink_fail_name(enum fex_uplink_fail v);
 int fex_uplink_fail_parse(const char *s);
@@ -219,12 +230,13 @@ enum fex_vif_cnt {
 	FEX_VIF_CNT_DROP_NO_HEADROOM,	/* counted by the caller (tag push) */
 	FEX_VIF_CNT_DROP_TX_FULL,	/* counted by the caller (tx burst) */
 	FEX_VIF_CNT_DROP_OVERSIZE,	/* counted by the caller: over the uplink MTU once tagged */
+	FEX_VIF_CNT_DROP_SHAPER,	/* counted by the caller: the shaper queue full */
 	FEX_VIF_CNT_MAX
 };
 
 /** "rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drop_inactive",
  *  "drop_mac_forged", "drop_vlan", "drop_policer", "drop_ingress_policer",
- *  "drop_no_headroom", "drop_tx_full", "drop_oversize". */
+ *  "drop_no_headroom", "drop_tx_full", "drop_oversize", "drop_shaper". */
 extern const char *const fex_vif_counter_names[FEX_VIF_CNT_MAX];
 
 struct fex_vif_counters {
@@ -260,7 +272,9 @@ struct fex_profile_rt {
 	uint16_t index;			/* slot in fex_vif_table.prof */
 	uint32_t gen;			/* table generation that built it */
 	uint32_t check;			/* fex_profile_rt_check() of the rest */
-	struct fex_meter_profile meter;		/* egress */
+	uint8_t shape;			/* rate_mode shape and a rate set */
+	uint32_t shq_bytes;		/* shaper queue limit (non-vhost vNICs) */
+	struct fex_meter_profile meter;		/* egress (policer or shaper) */
 	struct fex_meter_profile ingress_meter;
 	uint64_t vlans[FEX_VLAN_WORDS];	/* allowed, native included */
 };
@@ -284,6 +298,7 @@ struct fex_viflist {
 /** Per-VIF state that survives table swaps (one slot per VIF id). */
 struct fex_vif_rt {
 	struct fex_meter egress;	/* written by the owner worker only */
+	struct fex_shaper shaper;	/* written by the owner worker only */
 	struct fex_meter ingress;	/* written by the owner worker only */
 };
 

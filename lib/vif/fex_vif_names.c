@@ -29,6 +29,7 @@ const char *const fex_vif_counter_names[FEX_VIF_CNT_MAX] = {
 	[FEX_VIF_CNT_DROP_NO_HEADROOM] = "drop_no_headroom",
 	[FEX_VIF_CNT_DROP_TX_FULL] = "drop_tx_full",
 	[FEX_VIF_CNT_DROP_OVERSIZE] = "drop_oversize",
+	[FEX_VIF_CNT_DROP_SHAPER] = "drop_shaper",
 };
 
 /* ------------------------------------------------------------------ */
@@ -51,6 +52,7 @@ vif_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 /* Names and parsing                                                   */
 
 const char *const fex_mac_forging_names[] = { "allow", "deny", NULL };
+const char *const fex_rate_mode_names[] = { "shape", "police", NULL };
 const char *const fex_uplink_fail_names[] = { "link-down", "warning", NULL };
 const char *const fex_io_perf_names[] = { "none", "high", NULL };
 const char *const fex_vif_state_names[] = {
@@ -74,6 +76,12 @@ const char *
 fex_mac_forging_name(enum fex_mac_forging v)
 {
 	return (unsigned int)v < NAMES_N(fex_mac_forging_names) ? fex_mac_forging_names[v] : "?";
+}
+
+const char *
+fex_rate_mode_name(enum fex_rate_mode v)
+{
+	return (unsigned int)v < NAMES_N(fex_rate_mode_names) ? fex_rate_mode_names[v] : "?";
 }
 
 int
@@ -198,6 +206,7 @@ fex_profile_defaults(struct fex_profile *p)
 	p->native_vlan = 0;
 	p->cos = FEX_COS_LEAVE;
 	p->mac_forging = FEX_MAC_FORGING_ALLOW;
+	p->rate_mode = FEX_RATE_SHAPE;
 	p->uplink_fail_action = FEX_UPLINK_FAIL_LINK_DOWN;
 	p->max_ports = FEX_MAX_PORTS_DEFAULT;
 	p->io_performance = FEX_IO_PERF_NONE;
@@ -273,6 +282,9 @@ fex_profile_validate(const struct fex_profile *p, char *err, size_t errlen)
 				    "ingress_burst_bytes", err, errlen);
 	if (rc < 0)
 		return rc;
+	if ((unsigned int)p->rate_mode > FEX_RATE_POLICE)
+		return vif_fail(err, errlen, -EINVAL,
+				"rate_mode: must be \"shape\" or \"police\"");
 	if ((unsigned int)p->mac_forging > FEX_MAC_FORGING_DENY)
 		return vif_fail(err, errlen, -EINVAL,
 				"mac_forging: must be \"allow\" or \"deny\"");

@@ -31,6 +31,7 @@ slot_reset(struct fex_vif_db *db, uint16_t vif)
 	/* No worker touches the slot: the VIF was absent from the table for
 	 * at least one grace period (disassociate waited for it). */
 	fex_meter_fill(&db->rt[vif].egress);
+	fex_shaper_fill(&db->rt[vif].shaper);
 	fex_meter_fill(&db->rt[vif].ingress);
 	for (w = 0; w < db->workers; w++)
 		for (k = 0; k < FEX_VIF_CNT_MAX; k++)

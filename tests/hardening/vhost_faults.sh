@@ -9,10 +9,7 @@
 #      with its state file: the VIF and its port are restored, the guest's
 #      link comes back and traffic resumes; the guest is never restarted.
 . "$(dirname "$0")/../lib/fex-lib.sh"
-command -v dpdk-testpmd >/dev/null || skip_all "dpdk-testpmd missing (package dpdk)"
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-[ "${free:-0}" -ge 160 ] || skip_all "needs 160 free 2 MiB hugepages (have ${free:-0}); run tools/fex-setup.sh"
-[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores (fexpath and the guest busy-poll)"
+need_testpmd_guest
 fex_tmpdir
 
 UUID=6b3a2a4e-8c1f-4d2b-9a7e-1f2e3d4c5b6a

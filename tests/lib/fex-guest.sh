@@ -46,12 +46,13 @@ guest_image() {
 	grep -E '^(kernel|modules|fex-guest-image)' "$T/guest-image.log"
 }
 
-guest_start() {	# guest_start N SOCK MAC IP/LEN [server|client]
-	local n=$1 sock=$2 mac=$3 ip=$4 mode=${5:-server} pid
+guest_start() {	# guest_start N SOCK MAC IP/LEN [server|client [NET-OPTS]]
+	local n=$1 sock=$2 mac=$3 ip=$4 mode=${5:-server} netopts=${6:-} pid
 	: >"$T/g$n.console"
 	bash "$GUEST_TOOLS/fex-guest-run.sh" --image "$GUEST_IMAGE" --name "g$n" \
 		--vhost "$sock" --vhost-mode "$mode" --mac "$mac" --ip "$ip" \
 		--console "$T/g$n.console" --control "$T/g$n.ctl" --cpus "$GUEST_CPUS" \
+		--qmp "$T/g$n.qmp" ${netopts:+--net-opts "$netopts"} \
 		>>"$T/g$n.qemu.log" 2>&1 &
 	pid=$!
 	fex_pids+=("$pid")
@@ -62,6 +63,26 @@ guest_start() {	# guest_start N SOCK MAC IP/LEN [server|client]
 		cat "$T/g$n.qemu.log"
 		return 1
 	fi
+}
+
+# One QMP command to guest N's QEMU; prints its answer.
+guest_qmp() {	# guest_qmp N JSON
+	python3 - "$T/g$1.qmp" "$2" <<'EOF_QMP'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+json.loads(f.readline())                      # greeting
+for cmd in ({"execute": "qmp_capabilities"}, json.loads(sys.argv[2])):
+    f.write(json.dumps(cmd) + "\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "event" not in r:
+            break
+print(json.dumps(r))
+sys.exit(0 if "return" in r else 1)
+EOF_QMP
 }
 
 guest_pid() {

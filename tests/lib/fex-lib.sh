@@ -91,6 +91,17 @@ skip_all() {
 	exit 77
 }
 
+# A dpdk-testpmd virtio-user guest beside fexpath: testpmd, free 2 MiB
+# hugepages (default 160) and a second core, or the test is skipped.
+need_testpmd_guest() {
+	local pages=${1:-160} free
+	command -v dpdk-testpmd >/dev/null || skip_all "dpdk-testpmd missing (package dpdk)"
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	[ "${free:-0}" -ge "$pages" ] ||
+		skip_all "needs $pages free 2 MiB hugepages (have ${free:-0}); run tools/fex-setup.sh"
+	[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores (fexpath and the guest busy-poll)"
+}
+
 # fex_start NAME [EAL args] -- [fexpath args]: control socket $T/NAME.sock,
 # output in $T/NAME.log, state off unless the args give --state.
 fex_start() {

@@ -48,7 +48,7 @@ import time
 UUID = "6b3a2a4e-8c1f-4d2b-9a7e-1f2e3d4c5b6a"
 NATIVE = 10
 COS = 3
-RATE_KBPS = 400000000           # 400 Gbit/s: the policer works, never drops
+RATE_KBPS = 400000000           # 400 Gbit/s: the policer/shaper works, never holds back
 BURST_BYTES = 64 << 20
 MAX_VNIC_PORTS = 30             # RTE_MAX_ETHPORTS 32: uplink + 30 + spare
 GUEST_PORTS = 32                # net_virtio_user ports per guest testpmd
@@ -550,7 +550,10 @@ class Bench:
         p = {"name": name, "vlans": [NATIVE], "native_vlan": NATIVE,
              "cos": cos, "mac_forging": "deny", "max_ports": 64}
         if policer:
+            # policer True: rate_mode police; "shape": the shaper, at a
+            # rate above the offered load (its per-frame cost at line rate)
             p.update(rate_kbps=RATE_KBPS, burst_bytes=BURST_BYTES,
+                     rate_mode="shape" if policer == "shape" else "police",
                      ingress_rate_kbps=RATE_KBPS,
                      ingress_burst_bytes=BURST_BYTES)
         return p
@@ -691,9 +694,10 @@ class Bench:
         core = str(self.a.core)
         scale = nvifs > 1
         vifs = spread_vifs(MAX_VNIC_PORTS if scale else 1)
-        what = "%s %s %dB %s policer-%s" % (direction, mode, wire,
-                                            "4096vif" if scale else "1vif",
-                                            "on" if policer else "off")
+        what = "%s %s %dB %s %s" % (direction, mode, wire,
+                                    "4096vif" if scale else "1vif",
+                                    "shaper-on" if policer == "shape" else
+                                    "policer-on" if policer else "policer-off")
         if direction == "egress":
             rx = [self.files.up(v, wire) for v in vifs]
             vnic = ["pcap:rx=%s,infinite" % f for f in rx]
@@ -1042,7 +1046,8 @@ class Bench:
             self.broken.append("%s: testpmd forwarded nothing" % what)
         need = 85 if scale else 90
         r = {"row": what, "direction": direction, "tag": mode, "frame_bytes": wire,
-             "vifs": str(vnics) if vnics else ("4096" if scale else "1"), "policer": "on" if policer else "off",
+             "vifs": str(vnics) if vnics else ("4096" if scale else "1"),
+             "policer": "shape" if policer == "shape" else "on" if policer else "off",
              "ports": ports, "fexpath_mpps": round(mpps, 2),
              "testpmd_io_mpps": round(io, 2),
              "testpmd_macswap_mpps": round(ms, 2) if ms else "",
@@ -1154,6 +1159,8 @@ def main():
                 for nv in (1, 4096):
                     for pol in (False, True):
                         plan.append(("pcap", d, mode, wire, nv, pol))
+                    if d == "egress" and wire == 64:
+                        plan.append(("pcap", d, mode, wire, nv, "shape"))
     for d in ("egress", "ingress"):
         for mode in ("vntag", "etag"):
             for n in sorted(a.vnics):

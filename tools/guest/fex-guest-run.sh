@@ -22,6 +22,8 @@
 #   --mem MB            guest RAM (default 256), shared memfd (vhost-user
 #                       maps it)
 #   --append ARGS       more kernel command line
+#   --qmp SOCK          QEMU's QMP monitor on SOCK (QEMU listens)
+#   --net-opts OPTS     more virtio-net-pci properties (guest_announce=off, ...)
 #   --dry-run           print the command instead of running it
 #
 # Under TCG (-accel tcg: /dev/kvm may exist without being usable here).
@@ -30,7 +32,7 @@
 set -euo pipefail
 
 image='' sock='' mode=server mac='' ip='' name=fexguest console=/dev/null ctl='' cpus='' mem=256
-append='' dry=0
+append='' dry=0 qmp='' netopts=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--image) image=$2; shift ;;
@@ -44,8 +46,10 @@ while [ $# -gt 0 ]; do
 	--cpus) cpus=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--append) append=$2; shift ;;
+	--qmp) qmp=$2; shift ;;
+	--net-opts) netopts=$2; shift ;;
 	--dry-run) dry=1 ;;
-	-h|--help) sed -n '3,29s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,31s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "fex-guest-run: unknown option '$1'; see --help" >&2; exit 2 ;;
 	esac
 	shift
@@ -84,7 +88,8 @@ cmd=(qemu-system-x86_64 -name "$name" -accel tcg -M pc -cpu max -smp 1 -m "$mem"
 	-chardev "file,id=con,path=$console,append=on" -serial chardev:con
 	"${ctl_chr[@]}"
 	-chardev "$vhost_chr" -netdev vhost-user,id=n0,chardev=vu0
-	-device "virtio-net-pci,netdev=n0,mac=$mac,vectors=0,romfile=")
+	-device "virtio-net-pci,netdev=n0,mac=$mac,vectors=0,romfile=${netopts:+,$netopts}")
+[ -n "$qmp" ] && cmd+=(-qmp "unix:$qmp,server=on,wait=off")
 [ -n "$cpus" ] && cmd=(taskset -c "$cpus" "${cmd[@]}")
 if [ "$dry" = 1 ]; then
 	printf '%q ' "${cmd[@]}"
