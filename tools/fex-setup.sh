@@ -35,7 +35,9 @@ done
 # test (tests/e2e/guests.sh) QEMU and what tools/guest/fex-guest-image.sh
 # builds the guest with (cpio, kmod's modinfo, xz; the guest's own kernel,
 # busybox-static and iperf3 are downloaded with apt-get download, not
-# installed).
+# installed), and Open vSwitch with DPDK, the benchmark's vhost yardstick
+# (tools/bench/fex_bench.py runs its own ovsdb-server/ovs-vswitchd-dpdk in
+# a private directory; the system service is never started or used).
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	libdpdk-dev dpdk dpdk-dev
@@ -44,6 +46,7 @@ packages=(
 	tshark iproute2 iperf3 ethtool procps iputils-ping kmod util-linux
 	stress-ng
 	qemu-system-x86 cpio xz-utils
+	openvswitch-switch-dpdk
 	systemd
 )
 
