@@ -118,9 +118,9 @@ fex_worker_loop(void *worker_arg)
 		if (w->has_uplink_queue) {
 			/* Many vNICs make a long pass: while the uplink gives
 			 * full bursts, take more of them (one per 8 vNICs, up
-			 * to 8), so the poll of idle vNICs is paid by more
+			 * to 32), so the poll of idle vNICs is paid by more
 			 * frames and each vNIC's tx buffer gets more at once. */
-			const unsigned int most = RTE_MIN(1u + pl->n / 8u, 8u);
+			const unsigned int most = RTE_MIN(1u + pl->n / 8u, 32u);
 			unsigned int k = 0;
 			uint16_t got;
 
