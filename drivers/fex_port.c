@@ -749,7 +749,7 @@ fex_port_stats_get(uint16_t port_id, struct rte_eth_stats *st)
 }
 
 void
-fex_port_set_qsbr(struct rte_rcu_qsbr *qsv)
+fex_port_set_grace(void (*wait)(void *arg), void *arg)
 {
-	fex_vhost_set_qsbr(qsv);
+	fex_vhost_set_grace(wait, arg);
 }

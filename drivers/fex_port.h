@@ -37,7 +37,6 @@
 #include <rte_ethdev.h>
 
 struct rte_mempool;
-struct rte_rcu_qsbr;
 
 #define FEX_PORT_SPEC_MAX 511	/* longest spec string, bytes (the one limit) */
 #define FEX_PORT_SPEC_LEN (FEX_PORT_SPEC_MAX + 1)
@@ -170,12 +169,13 @@ int fex_port_link_up(uint16_t port_id);
  * offload could not be finished). 0 or -ENOENT. */
 int fex_port_stats_get(uint16_t port_id, struct rte_eth_stats *st);
 
-/* The RCU variable the pollers of vhost ports report quiescent states to:
- * a guest that goes away (destroy_device, on the vhost library's thread)
- * is unpublished, then this waits for a grace period, so no poller is
- * inside the device when the library frees it. Without one, the caller
- * guarantees nobody polls a vhost port whose guest may leave. */
-void fex_port_set_qsbr(struct rte_rcu_qsbr *qsv);
+/* How to wait for the pollers of vhost ports to pass a quiescent state
+ * (lib/dp gives its RCU grace period): a guest that goes away
+ * (destroy_device, on the vhost library's thread) is unpublished, then
+ * wait(arg) runs, so no poller is inside the device when the library
+ * frees it. Without one (NULL), the caller guarantees nobody polls a vhost
+ * port whose guest may leave. Call while no guest is attached. */
+void fex_port_set_grace(void (*wait)(void *arg), void *arg);
 
 /* ---- fast path ---- */
 

@@ -39,7 +39,6 @@
 
 #include <rte_ip.h>
 #include <rte_log.h>
-#include <rte_rcu_qsbr.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 #include <rte_vhost.h>
@@ -88,12 +87,16 @@ struct vh_port {
 };
 
 static struct vh_port vports[FEX_VHOST_MAX];
-static struct rte_rcu_qsbr *vh_qsv;
+/* The pollers' grace period (fex_port_set_grace); one pair of words
+ * written while no guest is attached (set up, shutdown). */
+static void (*vh_grace)(void *arg);
+static void *vh_grace_arg;
 
 void
-fex_vhost_set_qsbr(struct rte_rcu_qsbr *qsv)
+fex_vhost_set_grace(void (*wait)(void *arg), void *arg)
 {
-	__atomic_store_n(&vh_qsv, qsv, __ATOMIC_RELEASE);
+	vh_grace_arg = arg;
+	__atomic_store_n(&vh_grace, wait, __ATOMIC_RELEASE);
 }
 
 static inline void
@@ -497,15 +500,15 @@ static void
 destroy_device(int vid)
 {
 	struct vh_port *vp = vport_of_vid(vid);
-	struct rte_rcu_qsbr *qsv = __atomic_load_n(&vh_qsv, __ATOMIC_ACQUIRE);
+	void (*grace)(void *) = __atomic_load_n(&vh_grace, __ATOMIC_ACQUIRE);
 
 	if (vp == NULL)
 		return;
 	__atomic_store_n(&vp->vid, -1, __ATOMIC_RELEASE);
 	/* no poller is inside the device once every poller passed a
 	 * quiescent state */
-	if (qsv != NULL)
-		rte_rcu_qsbr_synchronize(qsv, RTE_QSBR_THRID_INVALID);
+	if (grace != NULL)
+		grace(vh_grace_arg);
 	__atomic_store_n(&vp->vring_on, 0, __ATOMIC_RELAXED);
 	VH_LOG(INFO, "%s: guest gone (vid %d)", vp->path, vid);
 }

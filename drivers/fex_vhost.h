@@ -24,7 +24,7 @@ int fex_vhost_open(unsigned int slot, const char *spec,
 		   char *err, size_t errlen);
 
 /* Unregister (a guest still attached is destroyed first, see
- * fex_port_set_qsbr), free what waits in the lanes. The caller guarantees
+ * fex_port_set_grace), free what waits in the lanes. The caller guarantees
  * that nobody polls the port any more. */
 void fex_vhost_close(unsigned int slot);
 
@@ -32,7 +32,7 @@ void fex_vhost_close(unsigned int slot);
 void fex_vhost_info(unsigned int slot, struct fex_port_info *info);
 void fex_vhost_stats(unsigned int slot, struct rte_eth_stats *st);
 int fex_vhost_link_up(unsigned int slot);
-void fex_vhost_set_qsbr(struct rte_rcu_qsbr *qsv);
+void fex_vhost_set_grace(void (*wait)(void *arg), void *arg);
 
 /* Finish one frame as the vhost library dequeued it (offload requests in
  * ol_flags, legacy form: RTE_MBUF_F_TX_{IPV4,IPV6,TCP_CKSUM,UDP_CKSUM,

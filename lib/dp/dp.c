@@ -169,6 +169,13 @@ uplink_mtu_setup(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	return 0;
 }
 
+/* What a guest leaving waits for (fex_port_set_grace). */
+static void
+grace_period(void *db)
+{
+	fex_vif_db_grace_period(db);
+}
+
 static int
 dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	size_t errlen)
@@ -212,7 +219,7 @@ dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	}
 	dp->qsv = fex_vif_db_qsv(dp->db);
 	/* a guest leaving waits for the workers' grace period (fex_vhost.c) */
-	fex_port_set_qsbr(dp->qsv);
+	fex_port_set_grace(grace_period, dp->db);
 	for (i = 0; i < dp->nb_workers; i++)
 		dp->workers[i]->has_uplink_queue = i < info.nb_rxq;
 	DP_LOG(INFO, "%u worker(s), uplink %s = port %u (%u rx queues), tag %s",
@@ -255,7 +262,7 @@ fex_dp_destroy(struct fex_dp *dp)
 	if (dp == NULL)
 		return;
 	fex_port_close_all();
-	fex_port_set_qsbr(NULL);
+	fex_port_set_grace(NULL, NULL);
 	for (i = 0; i < FEX_WORKERS_MAX; i++) {
 		struct fex_worker *w = dp->workers[i];
 
