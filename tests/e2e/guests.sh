@@ -240,8 +240,9 @@ for rate in 20000 50000 200000; do
 			"$(sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$T/sh-ping.log")"
 		if [ $mode = shape ]; then
 			check_eq "vhost, shaped at $((rate / 1000)) Mbit/s: drop_shaper" 0 "$ds"
-			[ $rate -le 50000 ] && check "vhost, shaped at $((rate / 1000)) Mbit/s: TCP >= 95 % ($pct %)" \
-				python3 -c "import sys; sys.exit(0 if $pct >= 95 else 1)"
+			# ceiling 95.6 % (TCP payload of a 1514 B frame); measured 95-96
+			[ $rate -le 50000 ] && check "vhost, shaped at $((rate / 1000)) Mbit/s: TCP >= 93 % ($pct %)" \
+				python3 -c "import sys; sys.exit(0 if $pct >= 93 else 1)"
 		fi
 	done
 done

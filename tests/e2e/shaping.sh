@@ -5,7 +5,7 @@
 #   1. iperf3 TCP vm1 -> vm2 at 20, 50 and 200 Mbit/s with a burst of 50 ms
 #      at the rate, shaped (the default) and policed, side by side:
 #      throughput, retransmits, ping RTT under load, drop counters. Shaped
-#      gets >= 95 % of the rate;
+#      gets 95 % of the rate here (checked: >= 93 %; the ceiling is 95.6 %);
 #   2. two VIFs on one worker, vm1 shaped at 20 Mbit/s and vm3 unshaped,
 #      both sending at once: vm3 keeps its rate.
 # shellcheck source-path=SCRIPTDIR source=../lib/fex-lib.sh
@@ -87,8 +87,10 @@ done
 echo "(rtt ms: average/max of 25 pings vm1 -> vm2 during the stream)"
 for rate in 20000 50000 200000; do
 	eval "pct=\$PCT_${rate}_shape"
-	check "shaped at $((rate / 1000)) Mbit/s: TCP gets >= 95 % ($pct %)" \
-		python3 -c "import sys; sys.exit(0 if $pct >= 95 else 1)"
+	# TCP payload is 1448 of the 1514 bytes the shaper counts: 95.6 % is
+	# the ceiling; 93 % leaves room for a busy machine (measured: 95.4-95.5)
+	check "shaped at $((rate / 1000)) Mbit/s: TCP gets >= 93 % ($pct %)" \
+		python3 -c "import sys; sys.exit(0 if $pct >= 93 else 1)"
 done
 
 echo
@@ -106,8 +108,8 @@ read -r shaped _ < <(fig "$T/both1.json")
 echo "at once: vm3 $with Mbit/s, vm1 (shaped) $shaped Mbit/s"
 check "vm3 keeps its rate while vm1 is shaped (>= 85 % of alone)" \
 	python3 -c "import sys; sys.exit(0 if $with >= 0.85 * $alone else 1)"
-check "vm1 still gets its 20 Mbit/s (>= 95 %)" \
-	python3 -c "import sys; sys.exit(0 if $shaped >= 19 else 1)"
+check "vm1 still gets its 20 Mbit/s (>= 93 %)" \
+	python3 -c "import sys; sys.exit(0 if $shaped >= 18.6 else 1)"
 
 check "fexpath stops cleanly" fex_stop fp
 demo_fabric_stop >/dev/null
