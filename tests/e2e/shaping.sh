@@ -37,8 +37,8 @@ server() {	# server PORT: iperf3 in vm2
 	fex_pids+=($!)
 	wait_until 10 bash -c "ip netns exec $(demo_ns 2) ss -ltnH | grep -q ':$1'"
 }
-iperf() {	# iperf FROM PORT SECS OUT.json
-	in_ns "$1" iperf3 -c "$(demo_ip 2)" -p "$2" -t "$3" -O 1 -J >"$4" 2>/dev/null
+iperf() {	# iperf FROM PORT SECS OUT.json [iperf3 args]
+	in_ns "$1" iperf3 -c "$(demo_ip 2)" -p "$2" -t "$3" -O 1 -J "${@:5}" >"$4" 2>/dev/null
 }
 fig() {	# fig OUT.json: "Mbit/s retransmits" (what vm2 received)
 	python3 -c '
@@ -95,19 +95,21 @@ done
 
 echo
 echo "=== 2. one worker, vm1 shaped at 20 Mbit/s, vm3 unshaped ==="
+# vm3 offers 300 Mbit/s (paced by iperf3): a rate this machine carries
+# with room to spare, so "keeps its rate" is a figure, not the CPU's limit
 profile sh 20000 shape
-iperf 3 5202 5 "$T/alone.json"
+iperf 3 5202 5 "$T/alone.json" -b 300M
 read -r alone _ < <(fig "$T/alone.json")
 echo "vm3 alone: $alone Mbit/s"
 iperf 1 5201 6 "$T/both1.json" &
 both1=$!
-iperf 3 5202 5 "$T/both3.json"
+iperf 3 5202 5 "$T/both3.json" -b 300M
 wait $both1
 read -r with _ < <(fig "$T/both3.json")
 read -r shaped _ < <(fig "$T/both1.json")
 echo "at once: vm3 $with Mbit/s, vm1 (shaped) $shaped Mbit/s"
-check "vm3 keeps its rate while vm1 is shaped (>= 85 % of alone)" \
-	python3 -c "import sys; sys.exit(0 if $with >= 0.85 * $alone else 1)"
+check "vm3 keeps its rate while vm1 is shaped (>= 95 % of alone)" \
+	python3 -c "import sys; sys.exit(0 if $with >= 0.95 * $alone else 1)"
 check "vm1 still gets its 20 Mbit/s (>= 93 %)" \
 	python3 -c "import sys; sys.exit(0 if $shaped >= 18.6 else 1)"
 
