@@ -85,13 +85,18 @@ uint16_t
 fex_dp_shape(struct fex_worker *w, uint64_t now, uint16_t port,
 	     struct rte_mbuf **pkts, uint16_t n)
 {
+	/* the VIF and profile fex_dp_egress() just resolved for this burst */
+	const uint16_t vif = w->eg_svif;
+	const struct fex_vif_table *t = w->rd.t;
 	const struct fex_profile_rt *p;
 	struct fex_shq *q;
 	struct fex_shaper *s;
-	uint16_t vif, out = 0, i, dropped = 0;
+	uint16_t out = 0, i, dropped = 0;
 
-	p = shaped(w, port, &vif);
-	if (likely(p == NULL) || n == 0)
+	if (n == 0)
+		return 0;
+	p = fex_vif_profile(t, fex_vif_entry(t, vif));
+	if (likely(!p->shape))
 		return n;
 	s = &w->rd.t->rt[vif].shaper;
 	q = port < FEX_PORT_VHOST_BASE ? w->shq[port] : NULL;

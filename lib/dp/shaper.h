@@ -35,8 +35,8 @@ struct fex_shq;
  * and fewer when it is low (the overdraft is at most that burst). */
 uint16_t fex_dp_shape_want(struct fex_worker *w, uint64_t now, uint16_t port);
 
-/* The n frames fex_dp_egress() let through for `port` (tagged, at the
- * front of pkts): returns how many of them go out now (still at the
+/* The n frames the last fex_dp_egress() of this worker let through for
+ * `port` (tagged, at the front of pkts; its VIF in w->eg_svif): returns how many of them go out now (still at the
  * front, w->eg_len set for fex_dp_egress_send()). For a shaped VIF the
  * bucket pays for them; on a non-vhost vNIC what it cannot pay for, or
  * what would overtake frames already waiting, joins the port's queue

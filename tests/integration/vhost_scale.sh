@@ -100,22 +100,19 @@ check_eq "port.list: $N vhost ports, link up" "$N" "$(links_up)"
 snap() { rpc s stats; }
 a=$(snap)
 t_a=$(date +%s%N)
-wait_until 10 bash -c "[ \$(( (\$(date +%s%N) - $t_a) / 1000000 )) -ge 5000 ]"
+sleep 5	# a measurement window (the rates below), not a wait for anything
 b=$(snap)
 t_b=$(date +%s%N)
 python3 - "$a" "$b" $(((t_b - t_a) / 1000)) "$N" <<'EOF'
 import json, sys
 a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 us, n = int(sys.argv[3]), int(sys.argv[4])
-def vifsum(s, k):
-    return sum(v.get(k, 0) for v in s.get("vifs", [])) if isinstance(s.get("vifs"), list) else 0
 up_a, up_b = a["uplinks"][0], b["uplinks"][0]
 rx = up_b["rx_packets"] - up_a["rx_packets"]
 tx = up_b["tx_packets"] - up_a["tx_packets"]
 print(f"{n} vNICs over {us/1e6:.1f} s: fabric->guests {rx/us:.3f} Mpps taken from the uplink, "
       f"guests->fabric {tx/us:.3f} Mpps sent on the uplink")
 EOF
-cat "$T/both" >/dev/null
 
 # the data path keeps every frame it takes accounted: nothing leaks at stop
 for p in "${guest_pids[@]}"; do

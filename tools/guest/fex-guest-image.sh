@@ -79,7 +79,8 @@ if [ "${#need[@]}" -gt 0 ]; then
 	done
 fi
 
-work=$(mktemp -d "$out/.build.XXXXXX")
+# scratch space for unpacking, beside the image, removed on exit
+work=$(mktemp -d --tmpdir="$out")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 x=$work/x
