@@ -329,7 +329,11 @@ bad "--port 'net_nothere0'" --port net_nothere0
 bad "unknown option '--bogus'" --bogus
 bad "--burst: '0' is not a number in 1..32" --burst 0
 bad "--port 'net_null0': port 0 is already host port 0" --port net_null0 --port net_null0
-bad "--port: more than 8 host ports" $(for i in $(seq 9); do echo --port $i; done)
+nine=()
+for i in $(seq 9); do
+	nine+=(--port "$i")
+done
+bad "--port: more than 8 host ports" "${nine[@]}"
 checks=$((checks + 1))
 timeout 60 "$FAB" "${EAL[@]}" -- --help 2>/dev/null | grep -q -- '--exit-on-idle-ms' ||
 	fail "--help does not list --exit-on-idle-ms"
