@@ -175,7 +175,7 @@ wait_for() {
 	return 1
 }
 
-FLOOD=(--flood 20=300 --flood-untagged 100)
+FLOOD=(--flood "20=300" --flood-untagged 100)
 for tag in vntag etag; do
 	in=$TMP/in-$tag.pcap
 	make_input "$in" "$tag"
