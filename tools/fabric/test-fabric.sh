@@ -335,8 +335,11 @@ for i in $(seq 9); do
 done
 bad "--port: more than 8 host ports" "${nine[@]}"
 checks=$((checks + 1))
-timeout 60 "$FAB" "${EAL[@]}" -- --help 2>/dev/null | grep -q -- '--exit-on-idle-ms' ||
-	fail "--help does not list --exit-on-idle-ms"
+help=$(timeout 60 "$FAB" "${EAL[@]}" -- --help 2>/dev/null)
+grep -q -- '--exit-on-idle-ms' <<<"$help" || fail "--help does not list --exit-on-idle-ms"
+checks=$((checks + 1))
+grep -q -- '--burst N' <<<"$help" && grep -q 'repeatable, one per host' <<<"$help" ||
+	fail "--help does not tell --burst and several --port"
 
 echo "fex-fabric: $checks checks, $fails failed"
 [ $fails -eq 0 ]
