@@ -32,7 +32,7 @@ done
 # reference decoder, clang for the fuzz targets, and what the demo and
 # the integration tests drive (iproute2, iperf3, ethtool, procps),
 # stress-ng, the CPU hog of tools/fex-soak.sh --hog, and for the real-guest
-# test (tests/e2e/guests.sh) QEMU and what tools/guest/fex-guest-image.sh
+# tests (tests/e2e/guests.sh, migration.sh) QEMU and what tools/guest/fex-guest-image.sh
 # builds the guest with (cpio, kmod's modinfo, xz; the guest's own kernel,
 # busybox-static and iperf3 are downloaded with apt-get download, not
 # installed), and Open vSwitch with DPDK, the benchmark's vhost yardstick

@@ -5,7 +5,7 @@
 # through its control channel. Source after fex-lib.sh and fex_tmpdir.
 #
 #   guest_image                      -> builds or reuses $GUEST_IMAGE
-#   guest_start N SOCK MAC IP/LEN [server|client]
+#   guest_start N SOCK MAC IP/LEN [server|client [NET-OPTS [INCOMING]]]
 #                                    -> QEMU in the background ($GUEST_PID_N),
 #                                       console $T/gN.console; returns when
 #                                       SOCK (server mode) exists
@@ -46,13 +46,14 @@ guest_image() {
 	grep -E '^(kernel|modules|fex-guest-image)' "$T/guest-image.log"
 }
 
-guest_start() {	# guest_start N SOCK MAC IP/LEN [server|client [NET-OPTS]]
-	local n=$1 sock=$2 mac=$3 ip=$4 mode=${5:-server} netopts=${6:-} pid
+guest_start() {	# guest_start N SOCK MAC IP/LEN [server|client [NET-OPTS [INCOMING]]]
+	local n=$1 sock=$2 mac=$3 ip=$4 mode=${5:-server} netopts=${6:-} incoming=${7:-} pid
 	: >"$T/g$n.console"
 	bash "$GUEST_TOOLS/fex-guest-run.sh" --image "$GUEST_IMAGE" --name "g$n" \
 		--vhost "$sock" --vhost-mode "$mode" --mac "$mac" --ip "$ip" \
 		--console "$T/g$n.console" --control "$T/g$n.ctl" --cpus "$GUEST_CPUS" \
 		--qmp "$T/g$n.qmp" ${netopts:+--net-opts "$netopts"} \
+		${incoming:+--incoming "$incoming"} \
 		>>"$T/g$n.qemu.log" 2>&1 &
 	pid=$!
 	fex_pids+=("$pid")

@@ -5,7 +5,9 @@
 # p/GRP, l, svif, E-PCP, VLAN, MACs) and its counters with the drops
 # expected by reason. Run 1 ends by --exit-on-idle-ms once the input is
 # consumed; run 2 is stopped by SIGTERM once its periodic stats show every
-# frame received and must exit 0 with the same output.
+# frame received and must exit 0 with the same output. Then two host
+# ports (host A, host B) with a VIF moving from A to B, each port's frames
+# checked the same way, and the move's counters.
 # Needs FEX_BUILD (meson test_env); exits 77 (skip) without tshark.
 set -u
 
@@ -173,7 +175,7 @@ wait_for() {
 	return 1
 }
 
-FLOOD=(--flood 20=300 --flood-untagged 100)
+FLOOD=(--flood "20=300" --flood-untagged 100)
 for tag in vntag etag; do
 	in=$TMP/in-$tag.pcap
 	make_input "$in" "$tag"
@@ -218,6 +220,95 @@ for tag in vntag etag; do
 	check_output "$tag" "$out" "run 2"
 done
 
+# Two host ports (a fabric interconnect with one port per host): host A on
+# port 0, host B on port 1. --burst 1 takes one frame from each port in
+# turn, so the order is A0 B0 A1 B1 ... VIF 1 starts on host A and moves
+# to host B (a live migration), VIF 2 lives on B, VIF 3 on A.
+make_input2() {
+	local a=$1 b=$2 tag=$3
+	rm -f "$a" "$b"
+	up "$a" "$tag" 1 $A $BC --vlan 10	# A0 flood to both hosts
+	up "$b" "$tag" 2 $B $A --vlan 10	# B0 unicast to VIF 1 on A
+	up "$a" "$tag" 1 $A $B --vlan 10	# A1 unicast to VIF 2 on B
+	up "$b" "$tag" 2 $B $C --vlan 10	# B1 unknown: flood to both
+	up "$a" "$tag" 3 $C $B --vlan 10	# A2 unicast to VIF 2 on B
+	up "$b" "$tag" 1 $A $B --vlan 10	# B2 VIF 1 now on B: to VIF 2 on B
+	up "$a" "$tag" 3 $C $A --vlan 10	# A3 to VIF 1, now on B
+	up "$b" "$tag" 2 $B $A --vlan 10	# B3 to VIF 1 on B
+	up "$a" "$tag" 3 $C $MC --vlan 10	# A4 multicast: flood to both
+	up "$b" "$tag" 1 $D $A --vlan 10	# B4 D learned on VIF 1; drop same_vif
+	up "$a" "$tag" 3 $C $D --vlan 10	# A5 to VIF 1 (MAC D) on B
+}
+
+# expected2 TAG PORT: src dst p dvif l svif vlan epcp, in the order sent.
+# A flood's l is 1 only on the source's own host port (VN-Tag); an E-Tag
+# GRP 1 frame always names its Ingress_E-CID, which decoded() shows as l=1.
+expected2() {
+	local lo=0
+	[ "$1" = etag ] && lo=1
+	if [ "$2" = 0 ]; then
+		cat <<EOF
+$A $BC 1 10 1 1 10 0
+$B $A 0 1 0 2 10 0
+$B $C 1 10 $lo 2 10 0
+$C $MC 1 10 1 3 10 0
+EOF
+	else
+		cat <<EOF
+$A $BC 1 10 $lo 1 10 0
+$A $B 0 2 0 1 10 0
+$B $C 1 10 1 2 10 0
+$C $B 0 2 0 3 10 0
+$A $B 0 2 0 1 10 0
+$C $A 0 1 0 3 10 0
+$B $A 0 1 0 2 10 0
+$C $MC 1 10 $lo 3 10 0
+$C $D 0 1 0 3 10 0
+EOF
+	fi
+}
+
+for tag in vntag etag; do
+	ina=$TMP/in2a-$tag.pcap inb=$TMP/in2b-$tag.pcap
+	outa=$TMP/out2a-$tag.pcap outb=$TMP/out2b-$tag.pcap
+	log=$TMP/two-$tag.log
+	make_input2 "$ina" "$inb" "$tag"
+	timeout 120 "$FAB" "${EAL[@]}" --vdev "net_pcap0,rx_pcap=$ina,tx_pcap=$outa" \
+		--vdev "net_pcap1,rx_pcap=$inb,tx_pcap=$outb" \
+		-- --port net_pcap0 --port net_pcap1 --tag "$tag" --burst 1 \
+		--exit-on-idle-ms 500 >"$log" 2>&1
+	rc=$?
+	checks=$((checks + 1))
+	if [ $rc -ne 0 ]; then
+		fail "$tag two ports: exit $rc"
+		sed 's/^/    /' "$log"
+	fi
+	checks=$((checks + 1))
+	grep -q "^fex-fabric: ready port 0 (net_pcap) port 1 (net_pcap) tag $tag$" "$log" ||
+		fail "$tag two ports: no ready line naming both ports"
+	checks=$((checks + 1))
+	grep -q "^fex-fabric: vif 1 moved from port 0 to port 1$" "$log" ||
+		fail "$tag two ports: no line saying VIF 1 moved to port 1"
+	for kv in rx=11 tx=13 unicast=7 flooded=3 learned=4 moved=0 vif_moved=1 \
+		macs=4 port0_rx=6 port1_rx=5 port0_tx=4 port1_tx=9 drop_same_vif=1 \
+		drop_tx_full=0 drop_no_mbuf=0 drop_tag_op=0; do
+		got=$(counter "$log" "${kv%%=*}")
+		checks=$((checks + 1))
+		[ "$got" = "${kv#*=}" ] ||
+			fail "$tag two ports: counter ${kv%%=*} = '$got', want ${kv#*=}"
+	done
+	for hp in 0 1; do
+		[ $hp = 0 ] && out=$outa || out=$outb
+		checks=$((checks + 1))
+		got=$(decoded "$tag" "$out")
+		if [ "$got" != "$(expected2 "$tag" $hp)" ]; then
+			fail "$tag two ports: frames sent to host port $hp differ (src dst p dvif l svif vlan epcp)"
+			diff <(expected2 "$tag" $hp) <(echo "$got") | sed 's/^/    /'
+			sed 's/^/    tshark: /' "$TMP/tshark.err"
+		fi
+	done
+done
+
 # bad options: exit 2 and a message that names the problem
 bad() {
 	local want=$1 out rc
@@ -236,9 +327,19 @@ bad "--flood: VIF-list 5000 is out of range 1..4095 for etag" --tag etag --flood
 bad "--flood-untagged: '0'" --flood-untagged 0
 bad "--port 'net_nothere0'" --port net_nothere0
 bad "unknown option '--bogus'" --bogus
+bad "--burst: '0' is not a number in 1..32" --burst 0
+bad "--port 'net_null0': port 0 is already host port 0" --port net_null0 --port net_null0
+nine=()
+for i in $(seq 9); do
+	nine+=(--port "$i")
+done
+bad "--port: more than 8 host ports" "${nine[@]}"
 checks=$((checks + 1))
-timeout 60 "$FAB" "${EAL[@]}" -- --help 2>/dev/null | grep -q -- '--exit-on-idle-ms' ||
-	fail "--help does not list --exit-on-idle-ms"
+help=$(timeout 60 "$FAB" "${EAL[@]}" -- --help 2>/dev/null)
+grep -q -- '--exit-on-idle-ms' <<<"$help" || fail "--help does not list --exit-on-idle-ms"
+checks=$((checks + 1))
+grep -q -- '--burst N' <<<"$help" && grep -q 'repeatable, one per host' <<<"$help" ||
+	fail "--help does not tell --burst and several --port"
 
 echo "fex-fabric: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -24,6 +24,9 @@
 #   --append ARGS       more kernel command line
 #   --qmp SOCK          QEMU's QMP monitor on SOCK (QEMU listens)
 #   --net-opts OPTS     more virtio-net-pci properties (guest_announce=off, ...)
+#   --incoming URI      the destination of a live migration: same options as
+#                       the source, waits for its state on URI
+#                       (tcp:127.0.0.1:PORT) instead of booting
 #   --dry-run           print the command instead of running it
 #
 # Under TCG (-accel tcg: /dev/kvm may exist without being usable here).
@@ -32,7 +35,7 @@
 set -euo pipefail
 
 image='' sock='' mode=server mac='' ip='' name=fexguest console=/dev/null ctl='' cpus='' mem=256
-append='' dry=0 qmp='' netopts=''
+append='' dry=0 qmp='' netopts='' incoming=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--image) image=$2; shift ;;
@@ -48,8 +51,9 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift ;;
 	--qmp) qmp=$2; shift ;;
 	--net-opts) netopts=$2; shift ;;
+	--incoming) incoming=$2; shift ;;
 	--dry-run) dry=1 ;;
-	-h|--help) sed -n '3,31s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,34s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "fex-guest-run: unknown option '$1'; see --help" >&2; exit 2 ;;
 	esac
 	shift
@@ -90,6 +94,7 @@ cmd=(qemu-system-x86_64 -name "$name" -accel tcg -M pc -cpu max -smp 1 -m "$mem"
 	-chardev "$vhost_chr" -netdev vhost-user,id=n0,chardev=vu0
 	-device "virtio-net-pci,netdev=n0,mac=$mac,vectors=0,romfile=${netopts:+,$netopts}")
 [ -n "$qmp" ] && cmd+=(-qmp "unix:$qmp,server=on,wait=off")
+[ -n "$incoming" ] && cmd+=(-incoming "$incoming")
 [ -n "$cpus" ] && cmd=(taskset -c "$cpus" "${cmd[@]}")
 if [ "$dry" = 1 ]; then
 	printf '%q ' "${cmd[@]}"
