@@ -25,7 +25,9 @@
 #       (no forwarding), a VIF is left behind for a gone domain; the agent
 #       started again reconciles both (a VIF on another port kind stays);
 #       libvirtd restarted: the agent reconnects and follows events again;
-#   (f) live migration between two libvirt hosts (namespaces with their
+#   (f) the domain XML of README.rst ("With libvirt") as it is there
+#       (paths and ids aside) starts and forwards;
+#   (g) live migration between two libvirt hosts (namespaces with their
 #       own hostname, host UUID and vNIC directory at the same path, each
 #       with its own fexpath and agent): the destination preassociated
 #       when its QEMU starts, associated when the guest resumes there, the
@@ -149,10 +151,19 @@ d_define() {	# d_define H N [META] [MODE]
 	lv_virsh "$h" define "$T/lv$n.xml" >/dev/null
 }
 d_start() {	# d_start H N: virsh start; its output in $T/start-lvN.out
-	local h=$1 n=$2
+	local h=$1 n=$2 rc=0
 	: >"$T/$h/host/vm/lv$n.console" 2>/dev/null
 	ON[$n]=$h
-	lv_virsh "$h" start "lv$n" >"$T/start-lv$n.out" 2>&1
+	lv_virsh "$h" start "lv$n" >"$T/start-lv$n.out" 2>&1 || rc=$?
+	if [ $rc -eq 124 ]; then	# hung: say where
+		echo "virsh start lv$n did not return in $LV_VIRSH_TIMEOUT s"
+		lv_diag "$h" "lv$n"
+		echo "--- fexpath $h log (tail)"
+		tail -n 15 "$T/fp$h.log"
+		echo "--- agent $h log (tail)"
+		tail -n 15 "$T/agent$h.log"
+	fi
+	return $rc
 }
 ping_ok() {	# ping_ok FROM TO
 	d_exec "$1" "ping -c 1 -W 1 $(d_ip "$2")" >/dev/null 2>&1
@@ -205,7 +216,7 @@ port_closed() { ! port_open "$@"; }
 
 # The integration on host H: install.sh inside H's namespace, so the hook
 # lands in H's /etc/libvirt/hooks/qemu.d; a recorder after it (qemu.d
-# runs in name order) writes what libvirt called, for (f).
+# runs in name order) writes what libvirt called, for (g).
 lv_install() {
 	local h=$1
 	lv_in "$h" bash "$FEX_SRC/tools/libvirt/install.sh" --root "$T/$h/inst" \
@@ -264,8 +275,8 @@ demo_must "host A: virtlogd and libvirtd running" lv_daemons_start A || { fex_do
 demo_must "host A: fexpath running (uplink af_packet:$UP)" fp_start A "af_packet:$UP" ||
 	{ fex_done; exit 1; }
 fx A profile set web --vlans 10 --native-vlan 10 >/dev/null
-check "VIF list 10 -> VIFs 1, 11 (the fabric floods VLAN 10 there)" \
-	bash -c "\"$FEXCTL\" --socket $T/fpA.sock viflist set 10 --vifs 1,11 >/dev/null"
+check "VIF list 10 -> VIFs 1, 11, 17 (the fabric floods VLAN 10 there)" \
+	bash -c "\"$FEXCTL\" --socket $T/fpA.sock viflist set 10 --vifs 1,11,17 >/dev/null"
 demo_must "host A: agent running" agent_start A || { cat "$T/agentA.log"; fex_done; exit 1; }
 
 echo
@@ -388,7 +399,25 @@ lv_virsh A destroy lv6 >/dev/null
 check "lv6: disassociated" wait_until 10 vif_gone A 6
 
 echo
-echo "=== (f) live migration of lv1: host A -> host B (virsh migrate --live) ==="
+echo "=== (f) the README's domain XML, as it is there (paths and ids aside) ==="
+readme_xml() {	# README.rst's "With libvirt" domain, made lv7
+	awk '/^    <domain type=/ { on = 1 } on { print substr($0, 5) } /^    <\/domain>/ { exit }' \
+		"$FEX_SRC/README.rst" | sed -e "s|/var/lib/libvirt/images/fex-guest|$IMG|" \
+		-e "s|/run/fexpath/vhost/|$LV_HOSTDIR/$VH/|" -e 's/lv1/lv7/g' -e 's/3c01</3c07</' \
+		-e 's/52:54:00:66:00:01/52:54:00:66:00:07/g' -e 's/vif="11"/vif="17"/' \
+		-e 's|10.0.10.1/24|10.0.10.7/24|'
+}
+readme_xml >"$T/lv7.xml"
+check "README.rst's domain XML found (lv7)" grep -q "<name>lv7</name>" "$T/lv7.xml"
+check "virsh define + start it" bash -c "virsh -q -c '$(lv_uri A)' define '$T/lv7.xml' >/dev/null &&
+	virsh -q -c '$(lv_uri A)' start lv7 >/dev/null"
+check "lv7: VIF 17 associated (profile web)" wait_until 20 vif_state_is A 7 associated
+check "lv2 reaches lv7 through fexpath and the fabric" wait_until 60 ping_ok 2 7
+lv_virsh A destroy lv7 >/dev/null
+check "lv7: disassociated" wait_until 10 vif_gone A 7
+
+echo
+echo "=== (g) live migration of lv1: host A -> host B (virsh migrate --live) ==="
 host_b_up() { lv_host_start B && lv_install B && lv_daemons_start B; }
 demo_must "host B: namespace, install.sh, libvirtd" host_b_up || { fex_done; exit 1; }
 demo_must "host B: fexpath running (null uplink)" fp_start B null || { fex_done; exit 1; }
@@ -418,7 +447,8 @@ echo "# host B hooks: $(tr '\n' ',' <"$T/B/hooks.seq")"
 echo "# host A events: $(tail -n +$((msA + 1)) "$T/agentA.log" | sed -n 's/.*event \([A-Z_]* [A-Z_]*\):.*domain .lv1. .*/\1/p' | tr '\n' ',')"
 echo "# host B events: $(tail -n +$((msB + 1)) "$T/agentB.log" | sed -n 's/.*event \([A-Z_]* [A-Z_]*\):.*domain .lv1. .*/\1/p' | tr '\n' ',')"
 for h in A B; do
-	eval "from=\$ms$h"
+	from=$msA
+	[ $h = B ] && from=$msB
 	tail -n +$((from + 1)) "$T/agent$h.log" | grep -E "lv1|reconciled" | sed "s/^/# agent $h: /"
 done
 seq_of() {	# the fixture's ROLE lines as "kind op sub" / "event EV DETAIL"

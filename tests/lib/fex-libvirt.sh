@@ -59,10 +59,21 @@ lv_uri() {
 	echo "qemu:///system?socket=$(lv_sock "$1")"
 }
 
+# virsh on host H; a command that hangs (a QEMU waiting for its vNIC's
+# peer, say) fails after LV_VIRSH_TIMEOUT seconds instead.
+LV_VIRSH_TIMEOUT=${LV_VIRSH_TIMEOUT:-90}
 lv_virsh() {
 	local h=$1
 	shift
-	virsh -q -c "$(lv_uri "$h")" "$@"
+	timeout "$LV_VIRSH_TIMEOUT" virsh -q -c "$(lv_uri "$h")" "$@"
+}
+
+# What to look at when a domain does not start: libvirtd's and QEMU's logs.
+lv_diag() {	# lv_diag H DOMAIN
+	echo "--- host $1: libvirtd log (tail)"
+	tail -n 15 "$T/$1/log/libvirtd.log" 2>/dev/null
+	echo "--- host $1: QEMU log of $2 (tail)"
+	tail -n 15 "$T/$1/log/qemu/$2.log" 2>/dev/null
 }
 
 lv_in() {
@@ -118,6 +129,11 @@ lv_host_start() {	# lv_host_start H
 	for m in /etc/libvirt /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
 		lv_mountpoint "$m"
 	done
+	# libvirtd makes MOUNT/libvirt/qemu on every hugetlbfs: gone at exit
+	# unless it was there before
+	while read -r m; do
+		[ -e "$m/libvirt" ] || on_exit "rmdir '$m/libvirt/qemu' '$m/libvirt'"
+	done < <(awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts)
 	# shellcheck disable=SC2016 # the script's own $1..$3
 	unshare -m -u --propagation private bash -c '
 		set -e

@@ -130,6 +130,8 @@ hook_stopped(const struct fex_lv_conf *c, const struct fex_lv_domain *d,
 	struct fex_lv_rpc r;
 	char err[512];
 
+	if (d->n_vnics == 0)
+		return 0;	/* not a domain of fexpath's (a VIF of its UUID: the agent) */
 	/* a stop is never refused: what fails here the agent redoes */
 	if (fex_lv_rpc_open(&r, c->control, c->timeout_s, err, sizeof(err)) < 0) {
 		fex_lv_say(log, "domain '%s' stopped, its VIFs stay until fexpath is "
