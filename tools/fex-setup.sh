@@ -37,7 +37,10 @@ done
 # busybox-static and iperf3 are downloaded with apt-get download, not
 # installed), and Open vSwitch with DPDK, the benchmark's vhost yardstick
 # (tools/bench/fex_bench.py runs its own ovsdb-server/ovs-vswitchd-dpdk in
-# a private directory; the system service is never started or used).
+# a private directory; the system service is never started or used),
+# and libvirt: the daemon, virsh and the headers tools/libvirt/fex-libvirt
+# (the qemu hook and the agent) is built with, libxml2's for the domain XML
+# (tests/e2e/libvirt.sh runs its own libvirtd in private namespaces).
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	libdpdk-dev dpdk dpdk-dev
@@ -47,6 +50,7 @@ packages=(
 	stress-ng
 	qemu-system-x86 cpio xz-utils
 	openvswitch-switch-dpdk
+	libvirt-daemon-system libvirt-clients libvirt-dev libxml2-dev
 	systemd
 )
 

@@ -89,14 +89,16 @@ static const struct fexctl_cmd cmds[] = {
 	{ "profile", "delete", "profile.delete", "name", FEXCTL_T_STR, true, "NAME",
 	  cluster_opt, NULL,
 	  "Delete a port profile (refused while VIFs use it).", NULL },
-	{ "vif", "preassociate", "vif.preassociate", "vif", FEXCTL_T_INT, true, "ID",
+	{ "vif", "preassociate", "vif.preassociate", "vif", FEXCTL_T_INT, false, "[ID]",
 	  vif_opts, vif_required,
 	  "Reserve VIF ID for a VM about to arrive (live migration target); "
-	  "it forwards nothing until associated.", NULL },
-	{ "vif", "associate", "vif.associate", "vif", FEXCTL_T_INT, true, "ID",
+	  "it forwards nothing until associated. Without ID: the VIF this "
+	  "--uuid and --mac have, else the lowest free id.", NULL },
+	{ "vif", "associate", "vif.associate", "vif", FEXCTL_T_INT, false, "[ID]",
 	  vif_opts, vif_required,
 	  "Bind VIF ID (1..4095) to a vNIC port and a profile and start "
-	  "forwarding.", NULL },
+	  "forwarding. Without ID: the VIF this --uuid and --mac have, else "
+	  "the lowest free id.", NULL },
 	{ "vif", "disassociate", "vif.disassociate", "vif", FEXCTL_T_INT, true, "ID",
 	  cluster_opt, NULL, "Remove VIF ID and close its port.", NULL },
 	{ "vif", "list", "vif.list", NULL, FEXCTL_T_STR, false, NULL, cluster_opt, NULL,

@@ -271,6 +271,14 @@ test_vif_cmds(void)
 	       "02:00:00:00:00:0a", "--profile", "web", "--uuid", UUID1, NULL);
 	expect(2, NULL, "unexpected argument", "vif", "disassociate", "10", "11", NULL);
 	expect(0, "--uuid", NULL, "vif", "associate", "--help", NULL);
+	/* no ID: the VIF this UUID + MAC have (10), else the lowest free (1) */
+	expect(0, "\"vif\": 10", NULL, "--json", "vif", "associate", "--port",
+	       "ring:vm10", "--mac", "02:00:00:00:00:0a", "--profile", "web",
+	       "--uuid", UUID1, NULL);
+	expect(0, "\"vif\": 1,", NULL, "--json", "vif", "preassociate", "--port",
+	       "ring:vm1", "--mac", "02:00:00:00:00:01", "--profile", "web",
+	       "--uuid", UUID1, NULL);
+	expect(0, NULL, NULL, "vif", "disassociate", "1", NULL);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <fex_vif.h>
 
@@ -44,7 +45,8 @@ vif_json(const struct fex_vif_info *v)
 			 "instance_uuid", v->instance_uuid);
 }
 
-/* A VIF request's params (vif_fields, plus "state" when from a file). */
+/* A VIF request's params (vif_fields, plus "state" when from a file);
+ * a.vif 0: no id given (vif_auto() picks one). */
 struct vif_req {
 	struct fex_vif_assoc a;
 	char spec[FEX_PORT_SPEC_MAX + 1];
@@ -53,15 +55,15 @@ struct vif_req {
 };
 
 static int
-vif_parse(const json_t *params, const char *const *fields, struct vif_req *r,
-	  struct fex_ctl_err *err)
+vif_parse(const json_t *params, const char *const *fields, bool need_vif,
+	  struct vif_req *r, struct fex_ctl_err *err)
 {
 	const char *spec, *uuid, *profile;
-	uint64_t id;
+	uint64_t id = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (param_only(params, fields, err) < 0 || param_cluster(params, err) < 0 ||
-	    param_uint(params, "vif", true, FEX_VIF_MIN, FEX_VIF_MAX, "VIF id",
+	    param_uint(params, "vif", need_vif, FEX_VIF_MIN, FEX_VIF_MAX, "VIF id",
 		       &id, err) < 0 ||
 	    param_str(params, "port", true, FEX_PORT_SPEC_MAX, false, &spec,
 		      err) < 0 ||
@@ -216,6 +218,56 @@ fex_ctl_vif_associate(struct fex_ctl *ctl, const struct fex_vif_assoc *a,
 	return ctl_change_end(ctl, "vif.associate", rc == 0, err);
 }
 
+/*
+ * No "vif" in the request (SPEC §8): the VIF this instance UUID and MAC
+ * have already (a preassociate then an associate land on one VIF), else
+ * the lowest free id.
+ */
+struct vif_pick {
+	const struct fex_vif_assoc *a;
+	uint16_t same;
+	uint16_t free;
+	uint16_t next;		/* the lowest id not seen yet */
+};
+
+static int
+vif_pick_cb(const struct fex_vif_info *v, void *arg)
+{
+	struct vif_pick *p = arg;
+
+	if (fex_mac_eq(&v->mac, &p->a->mac) &&
+	    strcasecmp(v->instance_uuid, p->a->instance_uuid) == 0) {
+		p->same = v->vif;
+		return 1;
+	}
+	if (p->free == 0 && v->vif > p->next)
+		p->free = p->next;
+	p->next = v->vif + 1;
+	return 0;
+}
+
+static int
+vif_auto(struct fex_ctl *ctl, struct fex_vif_assoc *a, struct fex_ctl_err *err)
+{
+	struct vif_pick p = { .a = a, .next = FEX_VIF_MIN };
+
+	if (fex_vif_foreach(ctl->db, vif_pick_cb, &p) < 0)
+		return ctl_no_memory(err);
+	if (p.same != 0)
+		a->vif = p.same;
+	else if (p.free != 0)
+		a->vif = p.free;
+	else if (p.next <= FEX_VIF_MAX)
+		a->vif = p.next;
+	else {
+		fex_ctl_err_set(err, FEX_CTL_E_RESOURCES, "vif",
+			"no free VIF id: all of %d..%d are in use; disassociate "
+			"one or name an id", FEX_VIF_MIN, FEX_VIF_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 vif_request(struct fex_ctl *ctl, json_t *params, enum fex_vif_state state,
 	    json_t **result, struct fex_ctl_err *err)
@@ -223,7 +275,8 @@ vif_request(struct fex_ctl *ctl, json_t *params, enum fex_vif_state state,
 	struct fex_vif_info info;
 	struct vif_req r;
 
-	if (vif_parse(params, vif_fields, &r, err) < 0 ||
+	if (vif_parse(params, vif_fields, false, &r, err) < 0 ||
+	    (r.a.vif == 0 && vif_auto(ctl, &r.a, err) < 0) ||
 	    ctl_vif_bind(ctl, state, &r.a, &info, err) < 0)
 		return -1;
 	*result = vif_json(&info);
@@ -392,7 +445,7 @@ m_vif_stats(struct fex_ctl *ctl, json_t *params, json_t **result,
 	return *result != NULL ? 0 : -1;
 }
 
-#define VIF_USAGE "{vif, port, mac, profile, instance_uuid, cluster?}"
+#define VIF_USAGE "{vif?, port, mac, profile, instance_uuid, cluster?}"
 
 static const struct fex_ctl_method methods[] = {
 	{ "vif.preassociate", VIF_USAGE, FEX_CTL_MUTATES | FEX_CTL_VDP,
@@ -451,7 +504,7 @@ ctl_vif_restore(struct fex_ctl *ctl, const json_t *e, struct fex_ctl_err *err)
 	struct vif_req r;
 	unsigned int st;
 
-	if (vif_parse(e, fields, &r, err) < 0 ||
+	if (vif_parse(e, fields, true, &r, err) < 0 ||
 	    param_enum(e, "state", true, vif_state_names, &st, err) < 0)
 		return -1;
 	return ctl_vif_bind(ctl, st == 0 ? FEX_VIF_PREASSOCIATED :

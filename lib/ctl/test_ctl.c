@@ -25,6 +25,7 @@ static struct fex_ctl *ctl;
 
 #define UUID1 "6b3a2a4e-8c1f-4d2b-9a7e-1f2e3d4c5b6a"
 #define UUID2 "7c4b3b5f-9d20-4e3c-8b8f-2a3f4e5d6c7b"
+#define UUID1_UPPER "6B3A2A4E-8C1F-4D2B-9A7E-1F2E3D4C5B6A"
 
 /* ---------------------------------------------------------------- framing */
 
@@ -360,8 +361,6 @@ static void
 test_vif_errors(void)
 {
 	static const char *const bad[][2] = {
-		{ "{\"port\":\"null\",\"mac\":\"02:00:00:00:00:0a\",\"profile\":\"web\","
-		  "\"instance_uuid\":\"" UUID1 "\"}", "vif" },
 		{ "{\"vif\":0,\"port\":\"null\",\"mac\":\"02:00:00:00:00:0a\","
 		  "\"profile\":\"web\",\"instance_uuid\":\"" UUID1 "\"}", "vif" },
 		{ "{\"vif\":4096,\"port\":\"null\",\"mac\":\"02:00:00:00:00:0a\","
@@ -518,6 +517,66 @@ test_vif_lifecycle(void)
 	json_decref(r);
 	CU_ASSERT(tports_open() == attached - 1);
 	expect_error("vif.disassociate", "{\"vif\":20}", FEX_CTL_E_NOT_FOUND, "vif");
+}
+
+/* No "vif": the same UUID + MAC keep their VIF, others get the lowest
+ * free id (SPEC §8) */
+static void
+test_vif_auto(void)
+{
+#define AUTO(mac, uuid, port) "{\"port\":\"" port "\",\"mac\":\"" mac "\"," \
+	"\"profile\":\"web\",\"instance_uuid\":\"" uuid "\"}"
+	static const char *const a1 = AUTO("02:00:00:00:01:01", UUID1, "ring:auto1");
+	static const char *const a2 = AUTO("02:00:00:00:01:02", UUID1, "ring:auto2");
+	static const char *const b1 = AUTO("02:00:00:00:01:01", UUID2, "ring:auto3");
+	unsigned int attached = tports.attached;
+	json_t *r, *res;
+	int v1, v2, v3;
+
+	/* VIFs 10, 11 and 20 are there from the lifecycle test; 1 is free */
+	r = tcall(ctl, "vif.preassociate", a1);
+	res = json_object_get(r, "result");
+	v1 = (int)json_integer_value(json_object_get(res, "vif"));
+	CU_ASSERT(v1 == 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(res, "state")),
+			       "preassociated");
+	json_decref(r);
+	/* associate without an id: the same VIF, the same port */
+	r = tcall(ctl, "vif.associate", a1);
+	res = json_object_get(r, "result");
+	CU_ASSERT((int)json_integer_value(json_object_get(res, "vif")) == v1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(res, "state")),
+			       "associated");
+	json_decref(r);
+	CU_ASSERT(tports.attached == attached + 1);
+	/* another MAC of the same instance, the same MAC of another one */
+	r = tcall(ctl, "vif.associate", a2);
+	v2 = (int)json_integer_value(json_object_get(json_object_get(r, "result"), "vif"));
+	json_decref(r);
+	r = tcall(ctl, "vif.associate", b1);
+	v3 = (int)json_integer_value(json_object_get(json_object_get(r, "result"), "vif"));
+	json_decref(r);
+	CU_ASSERT(v2 == 2);
+	CU_ASSERT(v3 == 3);
+	/* the UUID compares without case */
+	r = tcall(ctl, "vif.associate", AUTO("02:00:00:00:01:02", UUID1_UPPER,
+					     "ring:auto2"));
+	CU_ASSERT((int)json_integer_value(json_object_get(json_object_get(r, "result"),
+							  "vif")) == v2);
+	json_decref(r);
+	/* a hole is filled first */
+	expect_ok("vif.disassociate", "{\"vif\":2}");
+	r = tcall(ctl, "vif.preassociate", AUTO("02:00:00:00:01:04", UUID2, "ring:auto4"));
+	CU_ASSERT((int)json_integer_value(json_object_get(json_object_get(r, "result"),
+							  "vif")) == 2);
+	json_decref(r);
+	/* the same UUID + MAC on another port: their VIF is bound elsewhere */
+	expect_error("vif.associate", AUTO("02:00:00:00:01:01", UUID1, "ring:auto9"),
+		     FEX_CTL_E_BAD_STATE, "port");
+	expect_ok("vif.disassociate", "{\"vif\":1}");
+	expect_ok("vif.disassociate", "{\"vif\":2}");
+	expect_ok("vif.disassociate", "{\"vif\":3}");
+#undef AUTO
 }
 
 static void
@@ -760,6 +819,8 @@ main(void)
 	CU_add_test(s, "vif: bad params refused, state unchanged", test_vif_errors);
 	CU_add_test(s, "vif: lifecycle, bad-state, max_ports, in use",
 		    test_vif_lifecycle);
+	CU_add_test(s, "vif: no id given: kept per UUID + MAC, else lowest free",
+		    test_vif_auto);
 	CU_add_test(s, "viflist: set/get/list/delete and errors", test_viflist);
 	CU_add_test(s, "create: bad group, long path", test_create_errors);
 	CU_add_test(s, "register: duplicate refused", test_register);
