@@ -34,11 +34,8 @@ done
 # shellcheck source=../lib/fex-guest.sh
 . "$FEX_SRC/tests/lib/fex-guest.sh"
 guest_requirements
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-if [ "${free:-0}" -lt 160 ] || ! grep -qs ' hugetlbfs ' /proc/mounts; then
-	skip_all "needs 160 free 2 MiB hugepages (have ${free:-0}); run tools/fex-setup.sh"
-fi
-[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores (fexpath busy-polls one, the guests run on the other)"
+need_hugepages 160
+need_cores "fexpath busy-polls one, the guests run on the other"
 
 DEMO_P=gu-
 # shellcheck source=../../tools/fex-demo.sh

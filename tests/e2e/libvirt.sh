@@ -49,11 +49,8 @@ done
 . "$FEX_SRC/tests/lib/fex-libvirt.sh"
 guest_requirements
 lv_requirements
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-if [ "${free:-0}" -lt 256 ] || ! grep -qs ' hugetlbfs ' /proc/mounts; then
-	skip_all "needs 256 free 2 MiB hugepages (two fexpaths; have ${free:-0}); run tools/fex-setup.sh"
-fi
-[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores (fexpath and the fabric on one, the guests on the other)"
+need_hugepages 256 "two fexpaths"
+need_cores "fexpath and the fabric on one, the guests on the other"
 
 DEMO_P=lv-
 # shellcheck source=../../tools/fex-demo.sh

@@ -43,11 +43,8 @@ done
 # shellcheck source=../lib/fex-guest.sh
 . "$FEX_SRC/tests/lib/fex-guest.sh"
 guest_requirements
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-if [ "${free:-0}" -lt 128 ] || ! grep -qs ' hugetlbfs ' /proc/mounts; then
-	skip_all "needs 128 free 2 MiB hugepages (have ${free:-0}); run tools/fex-setup.sh"
-fi
-[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores (the DPDK processes on one, the guests on the other)"
+need_hugepages 128
+need_cores "the DPDK processes on one, the guests on the other"
 fex_tmpdir
 
 P=mi-

@@ -91,15 +91,27 @@ skip_all() {
 	exit 77
 }
 
+# need_hugepages N [WHY]: N free 2 MiB hugepages on a mounted hugetlbfs,
+# or the test is skipped with what to run.
+need_hugepages() {
+	local pages=$1 why=${2:+ ($2)} free
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	if [ "${free:-0}" -lt "$pages" ] || ! grep -qs ' hugetlbfs ' /proc/mounts; then
+		skip_all "needs $pages free 2 MiB hugepages$why (have ${free:-0}); run tools/fex-setup.sh"
+	fi
+}
+
+# need_cores WHY: a second core, or the test is skipped.
+need_cores() {
+	[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores ($1)"
+}
+
 # A dpdk-testpmd virtio-user guest beside fexpath: testpmd, free 2 MiB
 # hugepages (default 160) and a second core, or the test is skipped.
 need_testpmd_guest() {
-	local pages=${1:-160} free
 	command -v dpdk-testpmd >/dev/null || skip_all "dpdk-testpmd missing (package dpdk)"
-	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-	[ "${free:-0}" -ge "$pages" ] ||
-		skip_all "needs $pages free 2 MiB hugepages (have ${free:-0}); run tools/fex-setup.sh"
-	[ "$(nproc)" -ge 2 ] || skip_all "needs 2 cores (fexpath and the guest busy-poll)"
+	need_hugepages "${1:-160}"
+	need_cores "fexpath and the guest busy-poll"
 }
 
 # fex_start NAME [EAL args] -- [fexpath args]: control socket $T/NAME.sock,
