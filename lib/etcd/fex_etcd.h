@@ -195,8 +195,10 @@ typedef int (*fex_etcd_watch_cb)(void *arg, const struct fex_etcd_event *ev,
  *     -ECONNRESET / -ECONNREFUSED / -ETIMEDOUT (the object moved on to
  *     the next endpoint already): watch again from the last event's
  *     mod_revision + 1, nothing is missed.
- * Blocks; no total timeout (connecting is bounded by timeout_ms; the
- * connection has TCP keepalives). */
+ * Blocks; no total timeout once established (connecting is bounded by
+ * timeout_ms, and a member that takes the request but does not establish
+ * the watch within twice that is left for the next one; the connection
+ * has TCP keepalives). */
 int fex_etcd_watch(struct fex_etcd *e, const char *key, bool prefix,
 		   int64_t start_revision, fex_etcd_watch_cb cb, void *arg,
 		   int64_t *compact_revision, char *err, size_t errlen);

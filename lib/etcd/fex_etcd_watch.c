@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fex_etcd_priv.h"
 
@@ -155,12 +156,25 @@ fex_etcd_wake(struct fex_etcd *e)
 	curl_multi_wakeup(e->m);
 }
 
-/* One stream on the current endpoint, until it ends. The curl result. */
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* One stream on the current endpoint, until it ends. The curl result;
+ * CURLE_OPERATION_TIMEDOUT when the member took the request but did not
+ * establish the watch within twice the timeout (a member still starting
+ * up can do that: the next one may serve). */
 static CURLcode
 stream(struct watch *w, const char *body)
 {
 	struct fex_etcd *e = w->e;
 	char url[FEX_ETCD_URL_MAX + 64];
+	uint64_t deadline = now_ms() + 2ull * e->timeout_ms;
 	CURLcode res = CURLE_OK;
 	CURLMsg *m;
 	int running = 1, left;
@@ -173,8 +187,14 @@ stream(struct watch *w, const char *body)
 	while (running && !woken(e)) {
 		if (curl_multi_perform(e->m, &running) != CURLM_OK)
 			break;
+		if (running && !w->created && !w->ended && now_ms() >= deadline) {
+			snprintf(e->curl_err, sizeof(e->curl_err), "the watch was not "
+				 "established within %u ms", 2 * e->timeout_ms);
+			curl_multi_remove_handle(e->m, e->wh);
+			return CURLE_OPERATION_TIMEDOUT;
+		}
 		if (running && !woken(e))
-			curl_multi_poll(e->m, NULL, 0, POLL_MS, NULL);
+			curl_multi_poll(e->m, NULL, 0, w->created ? POLL_MS : 50, NULL);
 	}
 	while ((m = curl_multi_info_read(e->m, &left)) != NULL)
 		if (m->msg == CURLMSG_DONE)
