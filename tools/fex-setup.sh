@@ -38,10 +38,17 @@ done
 # installed), and Open vSwitch with DPDK, the benchmark's vhost yardstick
 # (tools/bench/fex_bench.py runs its own ovsdb-server/ovs-vswitchd-dpdk in
 # a private directory; the system service is never started or used).
+# A cluster of hosts (SPEC §9) shares its profiles through etcd: libcurl
+# is what lib/etcd talks to etcd's JSON gateway with; etcd-server and
+# etcd-client (etcdctl) are what tests/integration/cluster.sh and
+# tools/fex-cluster-demo.sh run, as their own members on free ports in a
+# private directory (the package's etcd service, on 127.0.0.1:2379, is
+# never used by them).
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	libdpdk-dev dpdk dpdk-dev
 	libbsd-dev libnuma-dev libpcap-dev libcunit1-dev libjansson-dev
+	libcurl4-openssl-dev etcd-server etcd-client
 	clang libclang-rt-14-dev llvm
 	tshark iproute2 iperf3 ethtool procps iputils-ping kmod util-linux
 	stress-ng

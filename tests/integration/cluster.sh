@@ -25,9 +25,12 @@ PY="python3 $FEX_SRC/tests/integration/cluster.py"
 UUID=6b3a2a4e-8c1f-4d2b-9a7e-1f2e3d4c5b6a
 P=/fexpath/clusters/default/profiles
 T0=$(date +%s)
+quiet() {
+	"$@" >/dev/null
+}
 
 etcd_cluster 3 || { fex_done; exit 1; }
-check "3 etcd members up" ectl endpoint health
+check "3 etcd members up" quiet ectl endpoint health
 
 # One VM per host: a veth pair, fexpath on one end, the sender on the other.
 for h in 1 2 3; do
@@ -70,9 +73,6 @@ profile_field() {	# profile_field H FIELD
 }
 profile_is() {	# profile_is H FIELD VALUE
 	[ "$(profile_field "$1" "$2")" = "$3" ]
-}
-quiet() {
-	"$@" >/dev/null
 }
 no_keys() {	# no_keys PREFIX: nothing in the store under it
 	[ -z "$(ectl get --prefix "$1" --keys-only)" ]
@@ -188,6 +188,22 @@ check_eq "store back: h1's VIF 11 still held by h1 in the store" h1 \
 # ---- 100 association races between h1 and h2
 check "100 association races: one owner every time" $PY race --socks "$T/h1.sock,$T/h2.sock" \
 	--hosts h1,h2 --gateway "$(etcd_url 1)" --first 100 --n 100
+
+# ---- a migration of VIF 11 from h1 to h2: preassociate, associate, disassociate
+owner() {	# owner VIF -> "host state" in the store, or "none"
+	local v
+	v=$(ectl get --print-value-only /fexpath/vifs/$1)
+	[ -n "$v" ] && echo "$(json_get host <<<"$v") $(json_get state <<<"$v")" || echo none
+}
+M11="{\"vif\": 11, \"port\": \"ring:m11\", \"mac\": \"$(mac 1)\", \"profile\": \"web\", \"instance_uuid\": \"$UUID\"}"
+check "migration: h2 preassociates VIF 11 (associated on h1)" quiet rpc h2 vif.preassociate "$M11"
+check_eq "migration: the key still names h1" "h1 associated" "$(owner 11)"
+check "migration: h2 associates it: takes it over" quiet rpc h2 vif.associate "$M11"
+check_eq "migration: the key names h2" "h2 associated" "$(owner 11)"
+check "migration: h1 disassociates its copy" quiet rpc h1 vif.disassociate '{"vif": 11}'
+check_eq "migration: the key still names h2" "h2 associated" "$(owner 11)"
+check "h2 disassociates VIF 11" quiet rpc h2 vif.disassociate '{"vif": 11}'
+check_eq "then nobody holds it" none "$(owner 11)"
 
 # ---- kill -9 of a host: its VIFs are freed after the lease TTL
 for v in 300 301 302 303 304; do
