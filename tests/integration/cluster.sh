@@ -30,7 +30,10 @@ quiet() {
 }
 
 etcd_cluster 3 || { fex_done; exit 1; }
-check "3 etcd members up" quiet ectl endpoint health
+healthy() {
+	ectl endpoint health >/dev/null 2>&1
+}
+check "3 etcd members up" healthy
 
 # One VM per host: a veth pair, fexpath on one end, the sender on the other.
 for h in 1 2 3; do
@@ -53,13 +56,16 @@ store() {
 	1) echo "$(etcd_url 1),$(etcd_url 2),$(etcd_url 3)" ;;
 	2) echo "$(etcd_url 2),$(etcd_url 3),$(etcd_url 1)" ;;
 	3) echo "$(etcd_url 3),$(etcd_url 1),$(etcd_url 2)" ;;
+	4) etcd_url 3 ;;		# h4: member 3 only (the compaction case)
 	esac
 }
 # Three busy-polling hosts on two cores crawl: one lcore each (core 0,
 # shared), idle workers sleep.
 EAL=(--no-huge -m 512 --no-pci -l 0 --log-level=lib.eal:error)
 start_host() {	# start_host H UPLINK_PCAP
-	fex_start h$1 "${EAL[@]}" -- --uplink "pcap:tx=$2" --tag vntag \
+	local uplink=pcap:tx=$2
+	[ "$2" = null ] && uplink=null
+	fex_start h$1 "${EAL[@]}" -- --uplink "$uplink" --tag vntag \
 		--state "$T/h$1.state.json" --idle-sleep-us 100 \
 		--cluster-store "$(store "$1")" --host h$1
 }
@@ -68,6 +74,7 @@ up() { eval "echo \$UP$1"; }
 for h in 1 2 3; do
 	start_host $h "$(up $h)" || { fex_done; exit 1; }
 done
+start_host 4 null || { fex_done; exit 1; }	# no VM, member 3 only
 profile_field() {	# profile_field H FIELD
 	rpc h$1 profile.get '{"name": "web"}' 2>/dev/null | json_get "$2" 2>/dev/null
 }
@@ -118,7 +125,10 @@ check "200 changes: put -> data path p99 < 100 ms on every host" \
 	$PY dp-latency --results "$T/lat200.json" "${UPLINKS[@]}" --tag "200 changes" \
 	--p99-max 100 --missed-max 6
 
-# ---- one member killed: changes still flow (h3 was watching it)
+# ---- one member killed: changes still flow (h3 was watching it). h4,
+# which knows only member 3, is frozen meanwhile, the store compacted:
+# back, its watch cannot resume from its revision and it resyncs.
+kill -STOP "$(fex_pid h4)"
 etcd_stop_member 3 KILL
 E12="$(etcd_url 1),$(etcd_url 2)"
 check "member 3 killed: the other two take writes (a leader elected)" \
@@ -128,8 +138,18 @@ check "member 3 killed: 20 changes still reach every host" $PY changes \
 	--out "$T/lat_m3.json"
 check_eq "h3 failed over to another member" True \
 	"$(rpc h3 cluster.status | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["watching"] and not any(e["current"] and e["endpoint"].endswith(":'"$ETCD_CPORT_3"'") for e in s["store"]))')"
+rev=$(ectl get /fex-test/probe -w json | json_get header.revision)
+check "the store compacted at revision $rev" quiet ectl compact "$rev"
 etcd_start_member 3
 check "member 3 back" etcd_wait_member 3
+t=$(date +%s%N)
+kill -CONT "$(fex_pid h4)"
+want=$(ectl get --print-value-only $P/web | json_get description)
+check "h4 (member 3 only, frozen meanwhile) resyncs after the compaction: '$want'" \
+	wait_until 10 profile_is 4 description "$want"
+echo "     h4: in step $(( ($(date +%s%N) - t) / 1000000 )) ms after it was let go"
+check_eq "h4: a second snapshot (the first at start)" 2 "$(rpc h4 cluster.status | json_get snapshots)"
+check "h4's log says why" grep -q "was compacted.*resync of the whole prefix" "$T/h4.log"
 
 # ---- a host stopped, 50 changes, started again: it converges
 fex_stop h3
@@ -233,7 +253,7 @@ check_eq "the store names h1" "h1 h1 h1 h1 h1" \
 
 # ---- the data-path figures over everything that ran, then stop
 kill "$SENDER" 2>/dev/null
-for h in 1 2; do
+for h in 1 2 4; do
 	fex_stop h$h
 	check_eq "h$h: exit status" 0 $?
 done
