@@ -312,6 +312,7 @@ cluster_lease(struct fex_cluster *c, int64_t *lease, char *err, size_t errlen)
 		rc = fex_etcd_lease_grant(c->etcd, c->ttl_s, &id, &ttl, err, errlen);
 		if (rc == 0) {
 			__atomic_store_n(&c->lease, id, __ATOMIC_RELAXED);
+			__atomic_store_n(&c->lease_ok, true, __ATOMIC_RELAXED);
 			c->lease_ttl = ttl;
 			CLUSTER_LOG(INFO, "lease %llx granted (TTL %lld s)",
 				    (long long)id, (long long)ttl);
@@ -634,6 +635,8 @@ fex_cluster_destroy(struct fex_cluster *c)
 
 	if (c == NULL)
 		return;
+	if (c->clustered)
+		fex_ctl_set_store(c->ctl, NULL);	/* its ctx is going */
 	if (c->started) {
 		pthread_mutex_lock(&c->lock);
 		__atomic_store_n(&c->stopping, true, __ATOMIC_RELEASE);
