@@ -30,6 +30,9 @@
  *   port.list       {}            -> hooks.port_list() + "vif" per vNIC port
  *   stats           {}            -> hooks.stats() + "control": server figures
  *   cluster.list    {}            -> ["default"]
+ * (cluster.status is lib/cluster's: it registers it, and on a clustered
+ * host puts the cluster's store in front of the changing methods, see
+ * fex_ctl_set_store().)
  *
  * Use (application): fex_ctl_create() with the lib/vif database and the
  * port hooks, fex_ctl_restore() (before the workers forward, or after:

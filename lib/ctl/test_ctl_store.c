@@ -219,7 +219,9 @@ test_profile_from_json(void)
 	o = json_loads("{\"name\": \"x\", \"cluster\": \"east\"}", 0, NULL);
 	CU_ASSERT_EQUAL(fex_ctl_profile_from_json(o, &p, &err), -1);
 	json_decref(o);
-	CU_ASSERT_EQUAL(fex_ctl_profile_from_json(json_array(), &p, &err), -1);
+	o = json_array();
+	CU_ASSERT_EQUAL(fex_ctl_profile_from_json(o, &p, &err), -1);
+	json_decref(o);
 }
 
 /* ---- an extra fd on the control thread */
