@@ -414,16 +414,51 @@ leaser_main(void *arg)
 
 /* ---------------------------------------------------------------- status */
 
+/* Live figures from the store: its revision, the keys under the prefix
+ * changed since the revision applied here, the VIFs this host holds. */
+static int
+store_figures(struct fex_cluster *c, int64_t applied, int64_t *rev, int64_t *lag,
+	      int64_t *held, char *err, size_t errlen)
+{
+	struct fex_etcd_kvs r;
+	size_t i;
+	int rc;
+
+	rc = fex_etcd_count(c->etcd, FEX_CLUSTER_PREFIX, true, applied + 1, lag, rev,
+			    err, errlen);
+	if (rc == 0)
+		rc = fex_etcd_range(c->etcd, FEX_CLUSTER_VIFS, true, &r, err, errlen);
+	if (rc < 0)
+		return rc;
+	*held = 0;
+	for (i = 0; i < r.n; i++) {
+		struct vif_owner ow;
+
+		if (cluster_vif_owner(r.kv[i].value, &ow) == 0 &&
+		    strcmp(ow.host, c->host) == 0)
+			(*held)++;
+	}
+	fex_etcd_kvs_free(&r);
+	return 0;
+}
+
+static json_t *
+counter(uint64_t *c)
+{
+	return json_integer((json_int_t)__atomic_load_n(c, __ATOMIC_RELAXED));
+}
+
+/* cluster.status: this host in its cluster (a few store requests). */
 static int
 m_cluster_status(struct fex_ctl *ctl, json_t *params, json_t **result,
 		 struct fex_ctl_err *err)
 {
-	struct fex_cluster *c = NULL;
-	char msg[CLUSTER_ERR_LEN] = "", last[CLUSTER_ERR_LEN];
-	int64_t applied, store_rev = 0, lag_keys = -1, held = 0;
+	struct fex_cluster *c = the_cluster;
+	char msg[CLUSTER_ERR_LEN] = "", last[CLUSTER_ERR_LEN], lease[24];
+	int64_t applied, rev = 0, lag = 0, held = 0;
+	bool reachable;
 	json_t *eps, *o;
 	unsigned int i;
-	int rc = -1;
 
 	(void)ctl;
 	if (json_object_size(params) > 0) {
@@ -433,78 +468,52 @@ m_cluster_status(struct fex_ctl *ctl, json_t *params, json_t **result,
 				"unknown field '%s'; cluster.status takes none", k);
 		return -1;
 	}
-	c = the_cluster;
 	if (c == NULL || !c->clustered) {
 		*result = json_pack("{s:s, s:s, s:b, s:[]}", "cluster", FEX_CLUSTER_DEFAULT,
 				    "host", c != NULL ? c->host : "", "clustered", 0, "store");
-		return 0;
+		return *result != NULL ? 0 : -1;
 	}
 	applied = __atomic_load_n(&c->applied_revision, __ATOMIC_RELAXED);
-	/* live: the store's revision, and the keys changed since we applied */
-	{
-		struct fex_etcd_kvs r;
-
-		rc = fex_etcd_count(c->etcd, FEX_CLUSTER_PREFIX, true, applied + 1,
-				    &lag_keys, &store_rev, msg, sizeof(msg));
-		if (rc == 0 && fex_etcd_range(c->etcd, FEX_CLUSTER_VIFS, true, &r, msg,
-					      sizeof(msg)) == 0) {
-			for (size_t k = 0; k < r.n; k++) {
-				struct vif_owner ow;
-
-				if (cluster_vif_owner(r.kv[k].value, &ow) == 0 &&
-				    strcmp(ow.host, c->host) == 0)
-					held++;
-			}
-			fex_etcd_kvs_free(&r);
-		}
-	}
-	if (rc == 0)
-		seen_revision(c, store_rev);
+	reachable = store_figures(c, applied, &rev, &lag, &held, msg, sizeof(msg)) == 0;
+	if (reachable)
+		seen_revision(c, rev);
+	else
+		rev = __atomic_load_n(&c->store_revision, __ATOMIC_RELAXED);
 	eps = json_array();
-	for (i = 0; i < fex_etcd_nb_endpoints(c->etcd); i++)
+	for (i = 0; eps != NULL && i < fex_etcd_nb_endpoints(c->etcd); i++)
 		json_array_append_new(eps, json_pack("{s:s, s:b}", "endpoint",
-			fex_etcd_endpoint(c->etcd, i), "current",
-			i == fex_etcd_current(c->watch_etcd)));
+			fex_etcd_endpoint(c->etcd, i),
+			"current", i == fex_etcd_current(c->watch_etcd)));	/* watched */
 	pthread_mutex_lock(&c->lock);
 	snprintf(last, sizeof(last), "%s", c->last_error);
 	pthread_mutex_unlock(&c->lock);
-	store_rev = rc == 0 ? store_rev :
-		__atomic_load_n(&c->store_revision, __ATOMIC_RELAXED);
+	snprintf(lease, sizeof(lease), "%llx",
+		 (long long)__atomic_load_n(&c->lease, __ATOMIC_RELAXED));
 	o = json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:b, s:s, s:I, s:I, s:I, s:I}",
 		      "cluster", FEX_CLUSTER_DEFAULT, "host", c->host, "clustered", 1,
 		      "store", eps,
-		      "reachable", rc == 0,
+		      "reachable", reachable,
 		      "watching", __atomic_load_n(&c->watching, __ATOMIC_RELAXED),
 		      "lease_ok", __atomic_load_n(&c->lease_ok, __ATOMIC_RELAXED),
-		      "lease", "",
+		      "lease", lease,
 		      "lease_ttl", (json_int_t)c->lease_ttl,
 		      "applied_revision", (json_int_t)applied,
-		      "store_revision", (json_int_t)store_rev,
-		      "lag_revisions", (json_int_t)(store_rev > applied ? store_rev - applied : 0));
-	if (o == NULL)
-		return fex_ctl_err_set(err, FEX_CTL_E_INTERNAL, NULL, "out of memory"), -1;
-	{
-		char lease[24];
-
-		snprintf(lease, sizeof(lease), "%llx",
-			 (long long)__atomic_load_n(&c->lease, __ATOMIC_RELAXED));
-		json_object_set_new(o, "lease", json_string(lease));
+		      "store_revision", (json_int_t)rev,
+		      "lag_revisions", (json_int_t)(rev > applied ? rev - applied : 0));
+	if (o == NULL) {
+		fex_ctl_err_set(err, FEX_CTL_E_INTERNAL, NULL, "out of memory");
+		return -1;
 	}
-	json_object_set_new(o, "lag_keys", rc == 0 ? json_integer(lag_keys) : json_null());
-	json_object_set_new(o, "vifs_held", rc == 0 ? json_integer(held) : json_null());
-	json_object_set_new(o, "snapshots", json_integer((json_int_t)
-		__atomic_load_n(&c->snapshots, __ATOMIC_RELAXED)));
-	json_object_set_new(o, "applied", json_integer((json_int_t)
-		__atomic_load_n(&c->applied, __ATOMIC_RELAXED)));
-	json_object_set_new(o, "rejected", json_integer((json_int_t)
-		__atomic_load_n(&c->rejected, __ATOMIC_RELAXED)));
-	json_object_set_new(o, "conflicts", json_integer((json_int_t)
-		__atomic_load_n(&c->conflicts, __ATOMIC_RELAXED)));
-	json_object_set_new(o, "writes", json_integer((json_int_t)
-		__atomic_load_n(&c->writes, __ATOMIC_RELAXED)));
-	json_object_set_new(o, "refused", json_integer((json_int_t)
-		__atomic_load_n(&c->refused, __ATOMIC_RELAXED)));
-	json_object_set_new(o, "error", json_string(rc == 0 ? "" : msg));
+	/* unknown while the store is out of reach: null */
+	json_object_set_new(o, "lag_keys", reachable ? json_integer(lag) : json_null());
+	json_object_set_new(o, "vifs_held", reachable ? json_integer(held) : json_null());
+	json_object_set_new(o, "snapshots", counter(&c->snapshots));
+	json_object_set_new(o, "applied", counter(&c->applied));
+	json_object_set_new(o, "rejected", counter(&c->rejected));
+	json_object_set_new(o, "conflicts", counter(&c->conflicts));
+	json_object_set_new(o, "writes", counter(&c->writes));
+	json_object_set_new(o, "refused", counter(&c->refused));
+	json_object_set_new(o, "error", json_string(reachable ? "" : msg));
 	json_object_set_new(o, "last_error", json_string(last));
 	*result = o;
 	return 0;
