@@ -55,11 +55,22 @@
  * outage, or a snapshot re-claim every local VIF and delete this host's
  * keys of VIFs it no longer has.
  *
+ * cluster.status {} -> {cluster, host, clustered, store: [{endpoint,
+ *   current (the one watched)}], reachable (a request answered now),
+ *   watching (the watch is established), lease_ok, lease (hex, as etcdctl
+ *   prints it), lease_ttl, applied_revision (applied here), store_revision,
+ *   lag_revisions (their difference), lag_keys (keys under /fexpath/
+ *   changed after applied_revision), vifs_held (keys naming this host),
+ *   snapshots, applied, rejected, conflicts, writes, refused (counters),
+ *   error (of this request), last_error}; on a host that is not clustered
+ *   {cluster, host, clustered: false, store: []}.
+ *
  * Threads: fex_cluster_create() and fex_cluster_start() on the thread
  * that owns lib/ctl before fex_ctl_start(); the control thread runs the
  * hooks, the applying and cluster.status; the watcher and lease threads
  * (rte_ctrl_thread_create) only talk to etcd and to the queue. No worker
  * ever waits on the store. fex_cluster_destroy() after fex_ctl_stop().
+ * One cluster object per process (cluster.status finds it).
  */
 #ifndef FEX_CLUSTER_H
 #define FEX_CLUSTER_H
