@@ -335,7 +335,15 @@ fex_etcd_create(const char *endpoints, unsigned int timeout_ms,
 	e->wh = curl_easy_init();
 	e->m = curl_multi_init();
 	e->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-	if (e->h == NULL || e->wh == NULL || e->m == NULL || e->hdrs == NULL)
+	/* gRPC metadata through the gateway: a member that loses its leader
+	 * (cut off from the others) ends the watch ("etcdserver: no leader")
+	 * instead of keeping it open with no events */
+	e->watch_hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	if (e->watch_hdrs != NULL)
+		e->watch_hdrs = curl_slist_append(e->watch_hdrs,
+						  "Grpc-Metadata-hasleader: true");
+	if (e->h == NULL || e->wh == NULL || e->m == NULL || e->hdrs == NULL ||
+	    e->watch_hdrs == NULL)
 		goto out_nomem;
 	free(list);
 	return e;
@@ -361,6 +369,7 @@ fex_etcd_free(struct fex_etcd *e)
 	if (e->m != NULL)
 		curl_multi_cleanup(e->m);
 	curl_slist_free_all(e->hdrs);
+	curl_slist_free_all(e->watch_hdrs);
 	for (i = 0; i < e->n; i++)
 		free(e->url[i]);
 	free(e);

@@ -191,7 +191,8 @@ typedef int (*fex_etcd_watch_cb)(void *arg, const struct fex_etcd_event *ev,
  *   - the store compacted start_revision away: -ESTALE with
  *     *compact_revision (may be NULL) set: range again, then watch from
  *     the range's revision + 1;
- *   - the connection failed or was lost, or the member cannot serve:
+ *   - the connection failed or was lost, or the member cannot serve (it
+ *     lost its leader: the watch requires one, see fex_etcd_watch.c):
  *     -ECONNRESET / -ECONNREFUSED / -ETIMEDOUT (the object moved on to
  *     the next endpoint already): watch again from the last event's
  *     mod_revision + 1, nothing is missed.

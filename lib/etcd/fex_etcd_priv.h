@@ -19,6 +19,7 @@ struct fex_etcd {
 	CURL *wh;			/* the watch stream */
 	CURLM *m;			/* drives wh; woken by fex_etcd_wake() */
 	struct curl_slist *hdrs;
+	struct curl_slist *watch_hdrs;	/* + etcd's "require a leader" */
 	bool woken;			/* __atomic: fex_etcd_wake() was called */
 	char curl_err[CURL_ERROR_SIZE];
 };

@@ -5,7 +5,11 @@
  *   {"result": {"header": ..., "created": true}}         established
  *   {"result": {"header": ..., "events": [...]}}         changes
  *   {"result": {"canceled": true, "compact_revision": N}} history gone
- *   {"error": {"grpc_code": 14, "message": ...}}         member failed
+ *   {"error": {"grpc_code": 14, "message": ...}}         member failed, or
+ *                                                        lost its leader
+ * The request asks for a leader (gRPC metadata "hasleader", which the
+ * gateway takes from a Grpc-Metadata-* header): a member cut off from
+ * the others ends the watch, and the caller moves on to another member.
  * The stream is driven by a curl multi handle so that fex_etcd_wake()
  * (curl_multi_wakeup(), thread safe) ends it at once.
  */
@@ -180,6 +184,7 @@ stream(struct watch *w, const char *body)
 	int running = 1, left;
 
 	etcd_setup(e, e->wh, "/v3/watch", body, url, sizeof(url));
+	curl_easy_setopt(e->wh, CURLOPT_HTTPHEADER, e->watch_hdrs);
 	curl_easy_setopt(e->wh, CURLOPT_WRITEFUNCTION, watch_write);
 	curl_easy_setopt(e->wh, CURLOPT_WRITEDATA, w);
 	if (curl_multi_add_handle(e->m, e->wh) != CURLM_OK)
