@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cluster_priv.h"
 
@@ -436,6 +437,44 @@ profile_users(struct fex_cluster *c, const char *name, struct fex_ctl_err *err)
 	return -1;
 }
 
+struct instance {
+	const char *uuid;
+	unsigned int mac[6];
+	uint16_t vif;
+};
+
+static int
+instance_cb(const struct fex_vif_info *v, void *arg)
+{
+	struct instance *in = arg;
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		if (v->mac.addr_bytes[i] != in->mac[i])
+			return 0;
+	if (strcasecmp(v->instance_uuid, in->uuid) != 0)
+		return 0;
+	in->vif = v->vif;
+	return 1;
+}
+
+/* The local VIF of the request's instance_uuid and mac, or 0. */
+static uint16_t
+vif_of_instance(struct fex_cluster *c, const json_t *params)
+{
+	const char *mac = json_string_value(json_object_get(params, "mac"));
+	struct instance in = {
+		.uuid = json_string_value(json_object_get(params, "instance_uuid")),
+	};
+
+	if (mac == NULL || in.uuid == NULL ||
+	    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x", &in.mac[0], &in.mac[1], &in.mac[2],
+		   &in.mac[3], &in.mac[4], &in.mac[5]) != 6)
+		return 0;
+	fex_vif_foreach(c->db, instance_cb, &in);
+	return in.vif;
+}
+
 static int
 store_before(void *ctx, const char *method, const json_t *params,
 	     struct fex_ctl_err *err)
@@ -468,9 +507,15 @@ store_before(void *ctx, const char *method, const json_t *params,
 		const json_t *v = json_object_get(params, "vif");
 		struct fex_vif_info info;
 
+		/* the VIF's state before the request (a preassociated one is
+		 * a migration's destination); without "vif", the VIF of that
+		 * instance UUID + MAC, the one the request lands on */
 		if (json_is_integer(v) && json_integer_value(v) >= FEX_VIF_MIN &&
-		    json_integer_value(v) <= FEX_VIF_MAX) {
+		    json_integer_value(v) <= FEX_VIF_MAX)
 			c->req.vif = (uint16_t)json_integer_value(v);
+		else if (v == NULL)
+			c->req.vif = vif_of_instance(c, params);
+		if (c->req.vif != 0) {
 			c->req.vif_had = fex_vif_get(c->db, c->req.vif, &info) == 0;
 			c->req.vif_prior = c->req.vif_had ? info.state : FEX_VIF_NONE;
 		}
