@@ -41,10 +41,17 @@ done
 # and libvirt: the daemon, virsh and the headers tools/libvirt/fex-libvirt
 # (the qemu hook and the agent) is built with, libxml2's for the domain XML
 # (tests/e2e/libvirt.sh runs its own libvirtd in private namespaces).
+# A cluster of hosts (SPEC §9) shares its profiles through etcd: libcurl
+# is what lib/etcd talks to etcd's JSON gateway with; etcd-server and
+# etcd-client (etcdctl) are what tests/integration/cluster.sh and
+# tools/fex-cluster-demo.sh run, as their own members on free ports in a
+# private directory (the package's etcd service, on 127.0.0.1:2379, is
+# never used by them).
 packages=(
 	build-essential pkg-config meson ninja-build python3
 	libdpdk-dev dpdk dpdk-dev
 	libbsd-dev libnuma-dev libpcap-dev libcunit1-dev libjansson-dev
+	libcurl4-openssl-dev etcd-server etcd-client
 	clang libclang-rt-14-dev llvm
 	tshark iproute2 iperf3 ethtool procps iputils-ping kmod util-linux
 	stress-ng

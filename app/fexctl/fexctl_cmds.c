@@ -121,6 +121,10 @@ static const struct fexctl_cmd cmds[] = {
 	  "Data-path and control figures (per-uplink drops, ...).", NULL },
 	{ "cluster", "list", "cluster.list", NULL, FEXCTL_T_STR, false, NULL, no_opts,
 	  NULL, "List the clusters.", NULL },
+	{ "cluster", "status", "cluster.status", NULL, FEXCTL_T_STR, false, NULL, no_opts,
+	  NULL, "This host in its cluster: the store (etcd) endpoints, reachable or "
+	  "not, the host's name and lease, the revision applied here, the store's "
+	  "and the lag.", NULL },
 };
 
 #define NB_CMDS (sizeof(cmds) / sizeof(cmds[0]))

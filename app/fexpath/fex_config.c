@@ -45,6 +45,11 @@ fex_config_usage(FILE *f, const char *prog)
 		"                       port.list, vif.stats as JSON-RPC gives them) to FILE\n"
 		"  --idle-sleep-us N    sleep N us when a worker finds nothing to do\n"
 		"                       (0 = busy-poll, the default; for shared cores)\n"
+		"  --cluster-store URL[,URL...]\n"
+		"                       share profiles, VIF lists and VIF ownership with the\n"
+		"                       other hosts of the cluster through etcd v3 (its\n"
+		"                       client URLs, e.g. http://10.0.0.1:2379; SPEC §9)\n"
+		"  --host NAME          this host's name in the cluster (default: the hostname)\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"SIGINT or SIGTERM stop it cleanly (exit status 0).\n",
@@ -54,7 +59,7 @@ fex_config_usage(FILE *f, const char *prog)
 enum {
 	OPT_CONFIG = 256, OPT_UPLINK, OPT_TAG, OPT_CONTROL, OPT_CONTROL_GROUP,
 	OPT_STATE, OPT_NO_STATE, OPT_STATS_PERIOD, OPT_DURATION, OPT_MBUFS, OPT_IDLE_SLEEP, OPT_STATS_JSON, OPT_VF, OPT_VF_LIST,
-	OPT_UPLINK_MTU,
+	OPT_UPLINK_MTU, OPT_CLUSTER_STORE, OPT_HOST,
 };
 
 static const struct option long_opts[] = {
@@ -72,6 +77,8 @@ static const struct option long_opts[] = {
 	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
 	{ "vf", required_argument, NULL, OPT_VF },
 	{ "uplink-mtu", required_argument, NULL, OPT_UPLINK_MTU },
+	{ "cluster-store", required_argument, NULL, OPT_CLUSTER_STORE },
+	{ "host", required_argument, NULL, OPT_HOST },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -168,6 +175,10 @@ apply_setting(struct fex_app_config *cfg, int opt, const char *name,
 		return parse_uint(name, val, 0, 100000, &cfg->idle_sleep_us);
 	case OPT_UPLINK_MTU:	/* RTE_ETHER_MIN_MTU .. the largest jumbo */
 		return parse_uint(name, val, 68, 16000, &cfg->uplink_mtu);
+	case OPT_CLUSTER_STORE:	/* the URLs are checked by lib/etcd */
+		return copy_str(name, cfg->cluster_store, sizeof(cfg->cluster_store), val);
+	case OPT_HOST:		/* checked by lib/cluster */
+		return copy_str(name, cfg->host, sizeof(cfg->host), val);
 	default:
 		return -EINVAL;
 	}
@@ -188,6 +199,8 @@ static const struct {
 	{ "idle_sleep_us", OPT_IDLE_SLEEP },
 	{ "vf_ports", OPT_VF_LIST },
 	{ "uplink_mtu", OPT_UPLINK_MTU },
+	{ "cluster_store", OPT_CLUSTER_STORE },
+	{ "host", OPT_HOST },
 };
 
 static int

@@ -33,6 +33,8 @@ struct fex_app_config {
 	unsigned int idle_sleep_us;	/* sleep when idle; 0 = busy-poll */
 	int no_state;			/* --no-state: do not save or restore */
 	unsigned int uplink_mtu;	/* set at start; 0 = the port's own */
+	char cluster_store[1024];	/* etcd URL[,URL...]; "" = not clustered */
+	char host[64];			/* name in the cluster; "" = the hostname */
 };
 
 /* Application arguments (after EAL's). Returns 0, 1 when --help was

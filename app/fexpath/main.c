@@ -17,6 +17,7 @@
 #include <rte_thread.h>
 
 #include "fex_app.h"
+#include "fex_cluster.h"
 #include "fex_config.h"
 #include "fex_port.h"
 #include "stats.h"
@@ -199,6 +200,8 @@ main(int argc, char **argv)
 	struct fex_app_config cfg;
 	struct fex_dp_conf dpc;
 	struct fex_ctl_conf cc;
+	struct fex_cluster_conf clc;
+	struct fex_cluster *cluster;
 	struct fex_ctl *ctl;
 	struct timer_arg ta;
 	pthread_t timer;
@@ -297,13 +300,27 @@ main(int argc, char **argv)
 	if (cfg.config_path[0] != '\0' &&
 	    fex_app_load_sections(ctl, fex_dp_db(dp), cfg.config_path, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "config: %s\n", err);
+	/* The store's view replaces what was restored, once it answers (on
+	 * the control thread); meanwhile, or without it, the last known
+	 * profiles forward. */
+	memset(&clc, 0, sizeof(clc));
+	clc.store = cfg.cluster_store;
+	clc.host = cfg.host;
+	cluster = fex_cluster_create(ctl, fex_dp_db(dp), &clc, err, sizeof(err));
+	if (cluster == NULL)
+		rte_exit(EXIT_FAILURE, "cluster: %s\n", err);
 	if (fex_ctl_start(ctl, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "control socket: %s\n", err);
+	if (fex_cluster_start(cluster, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "cluster: %s\n", err);
 	fex_stats_telemetry_init(dp);
 
 	printf("fexpath: uplink %s (port %u), tag %s, %u worker(s), control %s, state %s\n",
 	       cfg.uplink, fex_dp_uplink(dp), fex_tag_mode_name(mode), fex_dp_nb_workers(dp),
 	       cfg.control, cfg.no_state ? "(off)" : cfg.state);
+	if (cfg.cluster_store[0] != '\0')
+		printf("fexpath: cluster default, host %s, store %s\n",
+		       fex_cluster_host(cluster), cfg.cluster_store);
 	fflush(stdout);
 
 	if (cfg.stats_period != 0) {
@@ -319,6 +336,7 @@ main(int argc, char **argv)
 
 	pthread_join(timer, NULL);
 	fex_ctl_stop(ctl);	/* state was saved at every change */
+	fex_cluster_destroy(cluster);	/* its lease is left to expire */
 	if (cfg.stats_period != 0)
 		print_stats(cfg.stats_period);
 	fex_stats_free(stats_now);

@@ -116,6 +116,23 @@ test_file_then_options(void)
 	}
 	CU_ASSERT_EQUAL(parse(&cfg, 1, (const char *[]){ "fexpath", NULL }), 0);
 	CU_ASSERT_EQUAL(cfg.uplink_mtu, 0);	/* default: the port's own */
+	CU_ASSERT_STRING_EQUAL(cfg.cluster_store, "");	/* not clustered */
+	CU_ASSERT_STRING_EQUAL(cfg.host, "");		/* the hostname */
+
+	/* cluster_store, host: the file's, overridden by the options */
+	write_file(path, "[fexpath]\ncluster_store = http://a:2379,http://b:2379\n"
+		   "host = kvm1\n");
+	CU_ASSERT_EQUAL(parse(&cfg, 3, plain), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.cluster_store, "http://a:2379,http://b:2379");
+	CU_ASSERT_STRING_EQUAL(cfg.host, "kvm1");
+	{
+		const char *over[] = { "fexpath", "--config", path, "--cluster-store",
+				       "http://c:2379", "--host", "kvm2", NULL };
+
+		CU_ASSERT_EQUAL(parse(&cfg, 7, over), 0);
+		CU_ASSERT_STRING_EQUAL(cfg.cluster_store, "http://c:2379");
+		CU_ASSERT_STRING_EQUAL(cfg.host, "kvm2");
+	}
 
 	write_file(path, "[fexpath]\nupl1nk = x\n");
 	CU_ASSERT_EQUAL(parse(&cfg, 3, plain), -EINVAL);

@@ -245,6 +245,11 @@ fex_ctl_start(struct fex_ctl *ctl, char *err, size_t errlen)
 	ev.data.ptr = &ctl->listen_fd;
 	if (epoll_ctl(ctl->epoll_fd, EPOLL_CTL_ADD, ctl->listen_fd, &ev) < 0)
 		goto out_errno;
+	for (unsigned int i = 0; i < ctl->nb_sources; i++) {
+		ev.data.ptr = &ctl->sources[i];
+		if (epoll_ctl(ctl->epoll_fd, EPOLL_CTL_ADD, ctl->sources[i].fd, &ev) < 0)
+			goto out_errno;
+	}
 	rc = rte_ctrl_thread_create(&ctl->thread, "fex-ctl", NULL, ctl_server_main, ctl);
 	if (rc != 0) {
 		rc = -rc;
@@ -313,6 +318,30 @@ const struct fex_ctl_hooks *
 fex_ctl_hooks(const struct fex_ctl *ctl)
 {
 	return &ctl->hooks;
+}
+
+void
+fex_ctl_set_store(struct fex_ctl *ctl, const struct fex_ctl_store *store)
+{
+	if (store != NULL)
+		ctl->store = *store;
+	else
+		memset(&ctl->store, 0, sizeof(ctl->store));
+}
+
+int
+fex_ctl_add_source(struct fex_ctl *ctl, int fd, void (*ready)(void *arg),
+		   void *arg)
+{
+	if (ctl->running)
+		return -EBUSY;
+	if (ctl->nb_sources == FEX_CTL_SOURCES_MAX)
+		return -ENOSPC;
+	ctl->sources[ctl->nb_sources].fd = fd;
+	ctl->sources[ctl->nb_sources].ready = ready;
+	ctl->sources[ctl->nb_sources].arg = arg;
+	ctl->nb_sources++;
+	return 0;
 }
 
 void

@@ -30,6 +30,9 @@
  *   port.list       {}            -> hooks.port_list() + "vif" per vNIC port
  *   stats           {}            -> hooks.stats() + "control": server figures
  *   cluster.list    {}            -> ["default"]
+ * (cluster.status is lib/cluster's: it registers it, and on a clustered
+ * host puts the cluster's store in front of the changing methods, see
+ * fex_ctl_set_store().)
  *
  * Use (application): fex_ctl_create() with the lib/vif database and the
  * port hooks, fex_ctl_restore() (before the workers forward, or after:
@@ -241,6 +244,12 @@ struct fex_vif_assoc;
 struct fex_vif_info;
 int fex_ctl_profile_set(struct fex_ctl *ctl, const struct fex_profile *p,
 			struct fex_ctl_err *err);
+/* profile.delete: refused while VIFs use it (FEX_CTL_E_IN_USE). */
+int fex_ctl_profile_delete(struct fex_ctl *ctl, const char *name,
+			   struct fex_ctl_err *err);
+/* viflist.delete. */
+int fex_ctl_viflist_delete(struct fex_ctl *ctl, uint16_t id,
+			   struct fex_ctl_err *err);
 int fex_ctl_vif_associate(struct fex_ctl *ctl, const struct fex_vif_assoc *a,
 			  struct fex_vif_info *info, struct fex_ctl_err *err);
 int fex_ctl_viflist_set(struct fex_ctl *ctl, uint16_t id, const uint16_t *vifs,
@@ -248,6 +257,48 @@ int fex_ctl_viflist_set(struct fex_ctl *ctl, uint16_t id, const uint16_t *vifs,
 json_t *fex_ctl_stats(struct fex_ctl *ctl, struct fex_ctl_err *err);
 json_t *fex_ctl_port_list(struct fex_ctl *ctl, struct fex_ctl_err *err);
 json_t *fex_ctl_vif_stats(struct fex_ctl *ctl, struct fex_ctl_err *err);
+
+/* A profile's JSON object (profile.get's shape, without "vifs"), and
+ * back: a whole object, every field it leaves out taking its default
+ * (SPEC §9's stored profiles; "vifs" and "created" are ignored), checked
+ * as profile.set checks it. from_json: 0, or -1 with err. MT safe. */
+json_t *fex_ctl_profile_json(const struct fex_profile *p);
+int fex_ctl_profile_from_json(const json_t *o, struct fex_profile *p,
+			      struct fex_ctl_err *err);
+
+/*
+ * A shared store in front of the changing methods (lib/cluster: the
+ * cluster's etcd, SPEC §9). Once set, a FEX_CTL_MUTATES request runs:
+ *   before(method, params)          no change is open: it may use the
+ *                                   typed calls (e.g. to bring what the
+ *                                   request merges onto up to date); -1
+ *                                   with err refuses the request
+ *   the handler                     its table edits are staged
+ *   write(method, params, result)   the store takes the change, or -1
+ *                                   with err and it is dropped (nothing
+ *                                   saved, nothing published)
+ *   save, then publish              as without a store
+ * Either hook may be NULL. The typed calls, fex_ctl_restore() and the
+ * methods that change nothing do not go through the store: the typed
+ * calls are how the store's own changes are applied. Both hooks run on
+ * the control thread. Set before fex_ctl_start().
+ */
+struct fex_ctl_store {
+	int (*before)(void *ctx, const char *method, const json_t *params,
+		      struct fex_ctl_err *err);
+	int (*write)(void *ctx, const char *method, const json_t *params,
+		     const json_t *result, struct fex_ctl_err *err);
+	void *ctx;
+};
+void fex_ctl_set_store(struct fex_ctl *ctl, const struct fex_ctl_store *store);
+
+/* Have the control thread watch fd (EPOLLIN, level-triggered): ready(arg)
+ * runs on the control thread, between requests, whenever fd is readable;
+ * it may use the typed calls and must drain fd. Before fex_ctl_start().
+ * 0, or -ENOSPC (FEX_CTL_SOURCES_MAX), -EBUSY (already started). */
+#define FEX_CTL_SOURCES_MAX	4
+int fex_ctl_add_source(struct fex_ctl *ctl, int fd, void (*ready)(void *arg),
+		       void *arg);
 
 /* The state as saved: {"version":1,"profiles":[...],"vifs":[...],
  * "viflists":[...]}; a new reference. */

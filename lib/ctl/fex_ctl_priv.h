@@ -75,6 +75,15 @@ struct fex_ctl {
 	uint16_t released[CTL_CHANGE_PORTS];	/* closed once committed */
 	unsigned int nb_released;
 
+	/* a shared store (fex_ctl_set_store()) and extra fds of the thread */
+	struct fex_ctl_store store;
+	struct ctl_source {
+		int fd;
+		void (*ready)(void *arg);
+		void *arg;
+	} sources[FEX_CTL_SOURCES_MAX];
+	unsigned int nb_sources;
+
 	/* server */
 	int listen_fd;
 	int stop_fd;		/* eventfd */

@@ -164,6 +164,49 @@ profile_parse(const json_t *params, struct fex_profile *p,
 	return 0;
 }
 
+int
+fex_ctl_profile_from_json(const json_t *o, struct fex_profile *p,
+			  struct fex_ctl_err *err)
+{
+	char msg[CTL_MSG_LEN] = "";
+	const char *name;
+	json_t *c;
+	int rc = -1;
+
+	if (!json_is_object(o)) {
+		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, NULL,
+			"a profile must be a JSON object with the profile fields");
+		return -1;
+	}
+	c = json_copy((json_t *)o);	/* shallow: only keys are dropped */
+	if (c == NULL)
+		return ctl_no_memory(err);
+	json_object_del(c, "vifs");	/* what profile.get / set add */
+	json_object_del(c, "created");
+	if (param_cluster(c, err) < 0 || param_name(c, "name", true, &name, err) < 0)
+		goto out;
+	fex_profile_defaults(p);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (profile_parse(c, p, err) < 0)
+		goto out;
+	if (p->native_vlan != 0 && p->native_vlan <= FEX_VLAN_MAX)
+		fex_vlan_set(p->vlans, p->native_vlan);	/* as profile.set does */
+	if (fex_profile_validate(p, msg, sizeof(msg)) < 0) {
+		fex_ctl_err_set(err, FEX_CTL_E_PARAMS, NULL, "%s", msg);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(c);
+	return rc;
+}
+
+json_t *
+fex_ctl_profile_json(const struct fex_profile *p)
+{
+	return ctl_profile_json(p);
+}
+
 /* The action of profile.set: create or modify *p, its native VLAN always
  * among the allowed ones. 0, or -1 with err. */
 static int
@@ -312,30 +355,57 @@ users_cb(const struct fex_vif_info *v, void *arg)
 	return 0;
 }
 
+/* The action of profile.delete: refused while VIFs use it. 0, or -1. */
+static int
+profile_remove(struct fex_ctl *ctl, const char *name, struct fex_ctl_err *err)
+{
+	char msg[CTL_MSG_LEN] = "";
+	unsigned int n;
+	int rc;
+
+	if (fex_profile_get(ctl->db, name, NULL, &n) < 0) {
+		fex_ctl_err_set(err, FEX_CTL_E_NOT_FOUND, "name",
+			"profile '%s' does not exist; see profile.list", name);
+		return -1;
+	}
+	if (n > 0) {
+		struct users u = { .profile = name };
+
+		fex_vif_foreach(ctl->db, users_cb, &u);
+		fex_ctl_err_set(err, FEX_CTL_E_IN_USE, "name",
+			"profile '%s' is used by %u VIF(s) (%s%s); disassociate "
+			"them or move them to another profile first", name,
+			u.n, u.list, u.n > 8 ? ", ..." : "");
+		return -1;
+	}
+	rc = fex_profile_delete(ctl->db, NULL, name, msg, sizeof(msg));
+	if (rc < 0)
+		return ctl_vif_error(err, rc, "name", msg, false);
+	return 0;
+}
+
+int
+fex_ctl_profile_delete(struct fex_ctl *ctl, const char *name,
+		       struct fex_ctl_err *err)
+{
+	int rc;
+
+	if (ctl_change_start(ctl, "profile.delete", err) < 0)
+		return -1;
+	rc = profile_remove(ctl, name, err);
+	return ctl_change_end(ctl, "profile.delete", rc == 0, err);
+}
+
 static int
 m_profile_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
 		 struct fex_ctl_err *err)
 {
 	struct fex_profile p;
-	char msg[CTL_MSG_LEN] = "";
 	unsigned int n;
-	int rc;
 
-	if (profile_find(ctl, params, &p, &n, err) < 0)
+	if (profile_find(ctl, params, &p, &n, err) < 0 ||
+	    profile_remove(ctl, p.name, err) < 0)
 		return -1;
-	if (n > 0) {
-		struct users u = { .profile = p.name };
-
-		fex_vif_foreach(ctl->db, users_cb, &u);
-		fex_ctl_err_set(err, FEX_CTL_E_IN_USE, "name",
-			"profile '%s' is used by %u VIF(s) (%s%s); disassociate "
-			"them or move them to another profile first", p.name,
-			u.n, u.list, u.n > 8 ? ", ..." : "");
-		return -1;
-	}
-	rc = fex_profile_delete(ctl->db, NULL, p.name, msg, sizeof(msg));
-	if (rc < 0)
-		return ctl_vif_error(err, rc, "name", msg, false);
 	*result = json_pack("{s:s, s:b}", "name", p.name, "deleted", 1);
 	return 0;
 }

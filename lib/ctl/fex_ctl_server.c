@@ -550,6 +550,13 @@ ctl_server_main(void *arg)
 				accept_clients(s);
 				continue;
 			}
+			if (p >= (void *)ctl->sources &&
+			    p < (void *)(ctl->sources + ctl->nb_sources)) {
+				struct ctl_source *src = p;
+
+				src->ready(src->arg);
+				continue;
+			}
 			c = p;
 			if (c->dead)
 				continue;

@@ -149,17 +149,13 @@ m_viflist_list(struct fex_ctl *ctl, json_t *params, json_t **result,
 	return 0;
 }
 
+/* The action of viflist.delete. 0, or -1 with err. */
 static int
-m_viflist_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
-		 struct fex_ctl_err *err)
+viflist_remove(struct fex_ctl *ctl, uint16_t id, struct fex_ctl_err *err)
 {
-	static const char *const fields[] = { "id", "cluster", NULL };
 	char msg[CTL_MSG_LEN] = "";
-	uint16_t id;
 	int rc;
 
-	if (viflist_id(params, fields, &id, err) < 0)
-		return -1;
 	if (fex_viflist_get(ctl->db, id, NULL, 0) < 0) {
 		fex_ctl_err_set(err, FEX_CTL_E_NOT_FOUND, "id",
 			"VIF list %u does not exist; see viflist.list", id);
@@ -168,6 +164,30 @@ m_viflist_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
 	rc = fex_viflist_delete(ctl->db, id, msg, sizeof(msg));
 	if (rc < 0)
 		return ctl_vif_error(err, rc, "id", msg, false);
+	return 0;
+}
+
+int
+fex_ctl_viflist_delete(struct fex_ctl *ctl, uint16_t id, struct fex_ctl_err *err)
+{
+	int rc;
+
+	if (ctl_change_start(ctl, "viflist.delete", err) < 0)
+		return -1;
+	rc = viflist_remove(ctl, id, err);
+	return ctl_change_end(ctl, "viflist.delete", rc == 0, err);
+}
+
+static int
+m_viflist_delete(struct fex_ctl *ctl, json_t *params, json_t **result,
+		 struct fex_ctl_err *err)
+{
+	static const char *const fields[] = { "id", "cluster", NULL };
+	uint16_t id;
+
+	if (viflist_id(params, fields, &id, err) < 0 ||
+	    viflist_remove(ctl, id, err) < 0)
+		return -1;
 	*result = json_pack("{s:i, s:b}", "id", (int)id, "deleted", 1);
 	return 0;
 }

@@ -265,10 +265,18 @@ dispatch(struct fex_ctl *ctl, const struct fex_ctl_method *m, json_t *id,
 			m->name, (unsigned int)peer->uid);
 		return error_reply(id, &err, vdp);
 	}
+	/* a shared store first brings the request's base up to date */
+	if (mutates && ctl->store.before != NULL &&
+	    ctl->store.before(ctl->store.ctx, m->name, params, &err) < 0)
+		return error_reply(id, &err, vdp);
 	if (mutates && ctl_change_start(ctl, m->name, &err) < 0)
 		return error_reply(id, &err, vdp);
 	rc = m->handler(ctl, params, &result, &err);
 	ok = rc == 0 && result != NULL;
+	/* ... and takes the change before it is saved, or refuses it */
+	if (ok && mutates && ctl->store.write != NULL &&
+	    ctl->store.write(ctl->store.ctx, m->name, params, result, &err) < 0)
+		ok = false;
 	/* a change: saved, then published; or dropped, never seen */
 	if (mutates && ctl_change_end(ctl, m->name, ok, &err) < 0)
 		ok = false;
