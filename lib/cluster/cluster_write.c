@@ -627,7 +627,46 @@ store_write(void *ctx, const char *method, const json_t *params,
 	return 0;
 }
 
+/*
+ * An associate without an id (SPEC §8): the VIF the store holds for this
+ * instance UUID + MAC (a migration's source holds it: the destination
+ * takes the same id), else every id the store names is taken.
+ */
+static int
+store_vif_pick(void *ctx, const char *instance_uuid, const uint8_t mac[6],
+	       uint8_t *taken, struct fex_ctl_err *err)
+{
+	struct fex_cluster *c = ctx;
+	char msg[CLUSTER_ERR_LEN], want[18];
+	struct fex_etcd_kvs r;
+	int held = 0, rc;
+	size_t i;
+
+	snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	rc = fex_etcd_range(c->etcd, FEX_CLUSTER_VIFS, true, &r, msg, sizeof(msg));
+	if (rc < 0)
+		return store_failed(c, err, "a VIF id", rc, msg);
+	for (i = 0; i < r.n && held == 0; i++) {
+		json_t *v = json_loads(r.kv[i].value, 0, NULL);
+		json_int_t id = json_integer_value(json_object_get(v, "vif"));
+		const char *m = json_string_value(json_object_get(v, "mac"));
+		const char *u = json_string_value(json_object_get(v, "instance_uuid"));
+
+		if (id >= FEX_VIF_MIN && id <= FEX_VIF_MAX) {
+			taken[id] = 1;
+			if (m != NULL && u != NULL && strcasecmp(m, want) == 0 &&
+			    strcasecmp(u, instance_uuid) == 0)
+				held = (int)id;
+		}
+		json_decref(v);
+	}
+	fex_etcd_kvs_free(&r);
+	return held;
+}
+
 const struct fex_ctl_store cluster_store_hooks = {
 	.before = store_before,
 	.write = store_write,
+	.vif_pick = store_vif_pick,
 };

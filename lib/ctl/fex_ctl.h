@@ -288,6 +288,15 @@ struct fex_ctl_store {
 		      struct fex_ctl_err *err);
 	int (*write)(void *ctx, const char *method, const json_t *params,
 		     const json_t *result, struct fex_ctl_err *err);
+	/* Optional: vif.[pre]associate without "vif" (SPEC §8) on a host of a
+	 * cluster, when this host has no VIF of that instance UUID + MAC:
+	 * the id the store holds for them (a live migration's destination
+	 * takes the source's id), or 0 after setting taken[id] (an array of
+	 * FEX_VIF_MAX + 1) for every id the store names, which the lowest-
+	 * free pick then skips. -1 with err refuses the request. */
+	int (*vif_pick)(void *ctx, const char *instance_uuid,
+			const uint8_t mac[6], uint8_t *taken,
+			struct fex_ctl_err *err);
 	void *ctx;
 };
 void fex_ctl_set_store(struct fex_ctl *ctl, const struct fex_ctl_store *store);

@@ -220,14 +220,14 @@ fex_ctl_vif_associate(struct fex_ctl *ctl, const struct fex_vif_assoc *a,
 
 /*
  * No "vif" in the request (SPEC §8): the VIF this instance UUID and MAC
- * have already (a preassociate then an associate land on one VIF), else
- * the lowest free id.
+ * have already (a preassociate then an associate land on one VIF), else,
+ * on a host of a cluster, the one the store holds for them, else the
+ * lowest id neither this host nor the store uses.
  */
 struct vif_pick {
 	const struct fex_vif_assoc *a;
 	uint16_t same;
-	uint16_t free;
-	uint16_t next;		/* the lowest id not seen yet */
+	uint8_t used[FEX_VIF_MAX + 1];
 };
 
 static int
@@ -240,32 +240,43 @@ vif_pick_cb(const struct fex_vif_info *v, void *arg)
 		p->same = v->vif;
 		return 1;
 	}
-	if (p->free == 0 && v->vif > p->next)
-		p->free = p->next;
-	p->next = v->vif + 1;
+	p->used[v->vif] = 1;
 	return 0;
 }
 
 static int
 vif_auto(struct fex_ctl *ctl, struct fex_vif_assoc *a, struct fex_ctl_err *err)
 {
-	struct vif_pick p = { .a = a, .next = FEX_VIF_MIN };
+	struct vif_pick p = { .a = a };
+	int held;
+	unsigned int id;
 
 	if (fex_vif_foreach(ctl->db, vif_pick_cb, &p) < 0)
 		return ctl_no_memory(err);
-	if (p.same != 0)
+	if (p.same != 0) {
 		a->vif = p.same;
-	else if (p.free != 0)
-		a->vif = p.free;
-	else if (p.next <= FEX_VIF_MAX)
-		a->vif = p.next;
-	else {
-		fex_ctl_err_set(err, FEX_CTL_E_RESOURCES, "vif",
-			"no free VIF id: all of %d..%d are in use; disassociate "
-			"one or name an id", FEX_VIF_MIN, FEX_VIF_MAX);
-		return -1;
+		return 0;
 	}
-	return 0;
+	if (ctl->store.vif_pick != NULL) {
+		held = ctl->store.vif_pick(ctl->store.ctx, a->instance_uuid,
+					   a->mac.addr_bytes, p.used, err);
+		if (held < 0)
+			return -1;
+		if (held >= FEX_VIF_MIN && held <= FEX_VIF_MAX) {
+			a->vif = (uint16_t)held;
+			return 0;
+		}
+	}
+	for (id = FEX_VIF_MIN; id <= FEX_VIF_MAX; id++)
+		if (!p.used[id]) {
+			a->vif = (uint16_t)id;
+			return 0;
+		}
+	fex_ctl_err_set(err, FEX_CTL_E_RESOURCES, "vif",
+		"no free VIF id: all of %d..%d are in use%s; disassociate one or "
+		"name an id", FEX_VIF_MIN, FEX_VIF_MAX,
+		ctl->store.vif_pick != NULL ? " on the cluster" : "");
+	return -1;
 }
 
 static int

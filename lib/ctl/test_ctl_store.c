@@ -76,7 +76,7 @@ test_store_hooks(void)
 {
 	char state[96];
 	struct rec r = { .before = 0 };
-	struct fex_ctl_store hooks = { rec_before, rec_write, &r };
+	struct fex_ctl_store hooks = { .before = rec_before, .write = rec_write, .ctx = &r };
 	struct fex_ctl *ctl;
 	json_t *resp;
 	char *before, *after;
@@ -173,6 +173,88 @@ test_store_hooks(void)
 		CU_ASSERT(profile_exists("web"));
 	}
 	json_decref(r.result);
+	tctl_free(ctl);
+}
+
+/* ---- an associate without an id on a host of a cluster */
+
+struct pick {
+	unsigned int calls;
+	int held;		/* what the store holds for the UUID + MAC */
+	uint16_t taken[3];	/* ids the store names (0 = none) */
+	bool refuse;
+	char uuid[40];
+	uint8_t mac[6];
+};
+
+static int
+rec_pick(void *ctx, const char *instance_uuid, const uint8_t mac[6],
+	 uint8_t *taken, struct fex_ctl_err *err)
+{
+	struct pick *p = ctx;
+	unsigned int i;
+
+	p->calls++;
+	snprintf(p->uuid, sizeof(p->uuid), "%s", instance_uuid);
+	memcpy(p->mac, mac, 6);
+	if (p->refuse) {
+		fex_ctl_err_set(err, FEX_CTL_E_FAILED, NULL, "cluster store unreachable: test");
+		return -1;
+	}
+	for (i = 0; i < RTE_DIM(p->taken); i++)
+		if (p->taken[i] != 0)
+			taken[p->taken[i]] = 1;
+	return p->held;
+}
+
+static int
+picked(struct fex_ctl *ctl, const char *method, const char *mac)
+{
+	char params[256];
+	json_t *resp;
+	int vif;
+
+	/* one port per vNIC: "af_packet:vnic0a" for ...:0a */
+	snprintf(params, sizeof(params), "{\"port\": \"af_packet:vnic%s\", \"mac\": "
+		 "\"%s\", \"profile\": \"web\", \"instance_uuid\": \"" UUID1 "\"}",
+		 mac + 15, mac);
+	resp = tcall(ctl, method, params);
+	vif = tcode(resp) == 0 ? (int)json_integer_value(json_object_get(
+		json_object_get(resp, "result"), "vif")) : -tcode(resp);
+	json_decref(resp);
+	return vif;
+}
+
+static void
+test_store_vif_pick(void)
+{
+	struct pick p = { .taken = { 1, 2, 4 } };
+	struct fex_ctl_store hooks = { .vif_pick = rec_pick, .ctx = &p };
+	struct fex_ctl *ctl;
+
+	ctl = tctl_new(NULL, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctl);
+	CU_ASSERT_EQUAL(tcall_code(ctl, "profile.set", "{\"name\": \"web\"}"), 0);
+	fex_ctl_set_store(ctl, &hooks);
+	/* the store names 1, 2 and 4: the lowest id free on the cluster is 3 */
+	CU_ASSERT_EQUAL(picked(ctl, "vif.preassociate", "02:00:00:00:00:0a"), 3);
+	CU_ASSERT_EQUAL(p.calls, 1);
+	CU_ASSERT_STRING_EQUAL(p.uuid, UUID1);
+	CU_ASSERT_EQUAL(p.mac[5], 0x0a);
+	/* this host has it now: the store is not asked again */
+	CU_ASSERT_EQUAL(picked(ctl, "vif.associate", "02:00:00:00:00:0a"), 3);
+	CU_ASSERT_EQUAL(p.calls, 1);
+	/* another vNIC: 3 is ours, 4 the store's: 5 */
+	CU_ASSERT_EQUAL(picked(ctl, "vif.associate", "02:00:00:00:00:0b"), 5);
+	/* the store holds this UUID + MAC as VIF 4 (a migration's source) */
+	p.held = 4;
+	CU_ASSERT_EQUAL(picked(ctl, "vif.preassociate", "02:00:00:00:00:0c"), 4);
+	/* store unreachable: refused, no VIF made */
+	p.refuse = true;
+	CU_ASSERT_EQUAL(picked(ctl, "vif.preassociate", "02:00:00:00:00:0d"),
+			-FEX_CTL_E_FAILED);
+	CU_ASSERT_EQUAL(fex_vif_get(tctl_db(), 6, NULL), -ENOENT);
+	fex_ctl_set_store(ctl, NULL);
 	tctl_free(ctl);
 }
 
@@ -291,6 +373,8 @@ main(int argc, char **argv)
 	s = CU_add_suite("ctl store", NULL, NULL);
 	CU_add_test(s, "store hooks: a refusal changes nothing; write sees the merge",
 		    test_store_hooks);
+	CU_add_test(s, "an associate without an id asks the store (vif_pick)",
+		    test_store_vif_pick);
 	CU_add_test(s, "a profile from a stored object: defaults, checks",
 		    test_profile_from_json);
 	CU_add_test(s, "an extra fd served on the control thread", test_source);

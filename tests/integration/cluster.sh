@@ -224,6 +224,28 @@ check_eq "migration: the key still names h2" "h2 associated" "$(owner 11)"
 check "h2 disassociates VIF 11" quiet rpc h2 vif.disassociate '{"vif": 11}'
 check_eq "then nobody holds it" none "$(owner 11)"
 
+# ---- the same without "vif" (SPEC §8): the id is the cluster's lowest
+# free one, and a migration's destination takes the id the source holds
+noid() {	# noid PORT MAC [VIF]: vif.[pre]associate params
+	echo "{${3:+\"vif\": $3, }\"port\": \"ring:$1\", \"mac\": \"$2\", \"profile\": \"web\", \"instance_uuid\": \"$UUID\"}"
+}
+v2=$(rpc h2 vif.associate "$(noid a2 02:00:00:00:0a:02)" | json_get vif)
+v3=$(rpc h1 vif.associate "$(noid a3 02:00:00:00:0a:03)" | json_get vif)
+check "no id: h1 skips the id h2 took ($v2, $v3)" test -n "$v2" -a -n "$v3" -a "$v2" != "$v3"
+rpc h1 vif.disassociate "{\"vif\": $v3}" >/dev/null
+# h1's vNIC has an id no lowest-free pick gives: 50
+check_eq "h1 associates its vNIC as VIF 50" 50 \
+	"$(rpc h1 vif.associate "$(noid a1 02:00:00:00:0a:01 50)" | json_get vif)"
+check_eq "no id: h2's preassociate of h1's vNIC takes h1's id" 50 \
+	"$(rpc h2 vif.preassociate "$(noid a1b 02:00:00:00:0a:01)" | json_get vif)"
+check_eq "no id: the store still names h1" "h1 associated" "$(owner 50)"
+check_eq "no id: h2's associate of it too, taking it over" 50 \
+	"$(rpc h2 vif.associate "$(noid a1b 02:00:00:00:0a:01)" | json_get vif)"
+check_eq "no id: the store names h2 for VIF 50" "h2 associated" "$(owner 50)"
+for h in 1 2; do rpc h$h vif.disassociate '{"vif": 50}' >/dev/null; done
+rpc h2 vif.disassociate "{\"vif\": $v2}" >/dev/null
+check_eq "no id: then nobody holds VIF 50" none "$(owner 50)"
+
 # ---- kill -9 of a host: its VIFs are freed after the lease TTL
 for v in 300 301 302 303 304; do
 	rpc h3 vif.associate "{\"vif\": $v, \"port\": \"ring:k$v\", \"mac\": \"02:00:00:00:03:$((v - 300))0\",
