@@ -41,6 +41,7 @@ int etcd_kvs_decode(const json_t *kvs, struct fex_etcd_kvs *out);
 void etcd_kv_free(struct fex_etcd_kv *kv);
 /* a kv object of the wire into *kv (copies) */
 int etcd_kv_decode(const json_t *o, struct fex_etcd_kv *kv);
+int64_t etcd_header_revision(const json_t *resp);
 
 size_t etcd_buf_write(char *data, size_t size, size_t nmemb, void *arg);
 void etcd_setup(struct fex_etcd *e, CURL *h, const char *path, const char *body,
