@@ -32,7 +32,7 @@ lvdemo_all || { fex_done; exit 1; }
 echo
 echo "=== Past the demo: nothing of its libvirt host left running ==="
 for v in LVD_AG_PID LVD_FP_PID; do
-	check "${v%_PID}: gone" lv_gone "${!v}"
+	check "${v#LVD_} (the demo's ${v%_PID}): gone" lv_gone "${!v}"
 done
 check_eq "its libvirtd, virtlogd and namespace stopped (their pids cleared)" "" \
 	"${LV_LIBVIRTD_A:-}${LV_VIRTLOGD_A:-}${LV_NS_A:-}"
