@@ -13,7 +13,7 @@
 # fabric is stopped; virsh destroy, and their VIFs disassociated. It runs
 # its own virtlogd and libvirtd in a private mount namespace (the machine's
 # libvirt, its hooks and its domains are never touched; it refuses to run
-# while another libvirtd runs). About a minute; removes what it created
+# while another libvirtd runs). About 30 s; removes what it created
 # (also on Ctrl-C) and exits 0 when every check passed, 1 otherwise.
 #
 #   lv1 (vif 11) --vhost-user--+
