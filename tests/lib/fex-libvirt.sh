@@ -174,7 +174,8 @@ lv_daemons_start() {
 	fi
 }
 
-# Every QEMU of host H killed (libvirtd's pid files), then the daemons.
+# Every QEMU of host H killed (libvirtd's pid files of its domains), then
+# the daemons.
 lv_host_stop() {
 	local h=$1 d=$T/$1 pid f
 	eval "pid=\${LV_LIBVIRTD_$h:-}"
@@ -184,6 +185,8 @@ lv_host_stop() {
 		done
 	fi
 	for f in "$d"/run/qemu/*.pid; do
+		# driver.pid is libvirtd's own: it gets a SIGTERM below
+		[ "${f##*/}" = driver.pid ] && continue
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
 		[ -n "$pid" ] && lv_pid_alive "$pid" && kill -KILL "$pid"
