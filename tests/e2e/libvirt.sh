@@ -304,7 +304,7 @@ check "fex-fabric started again" demo_fabric_start
 check "lv1 reaches lv2 again" wait_until 20 ping_ok 1 2
 
 echo
-echo "=== (b) virsh destroy: disassociated, port closed; start again ==="
+echo "=== (b) virsh destroy, a QEMU crash: disassociated, port closed; start again ==="
 check "virsh destroy lv2" lv_virsh A destroy lv2
 check "lv2: its VIF disassociated" wait_until 10 vif_gone A 2
 check "lv2: its port closed (port.list)" wait_until 10 port_closed A 2
@@ -313,6 +313,17 @@ check "virsh start lv2 again" d_start A 2
 check "lv2: associated again" wait_until 20 vif_state_is A 2 associated
 demo_must "lv2 booted again" d_wait_ready 2 || { fex_done; exit 1; }
 check "lv1 reaches lv2 after its restart" wait_until 30 ping_ok 1 2
+# a crash: QEMU dies under libvirt (its pid from libvirt's own pid file)
+domstate_is() { [ "$(lv_virsh "$1" domstate "lv$2" 2>/dev/null)" = "$3" ]; }
+qpid=$(cat "$T/A/run/qemu/lv2.pid" 2>/dev/null)
+check "lv2's QEMU killed with kill -9 (pid ${qpid:-none}): a crash" kill -KILL "${qpid:-0}"
+check "lv2: shut off after the crash" wait_until 20 domstate_is A 2 "shut off"
+check "lv2: its VIF disassociated after the crash" wait_until 10 vif_gone A 2
+check "lv2: its port closed after the crash" wait_until 10 port_closed A 2
+check "lv1 still associated" vif_state_is A 1 associated
+check "virsh start lv2 after the crash" d_start A 2
+check "lv2: associated after the crash" wait_until 20 vif_state_is A 2 associated
+demo_must "lv2 booted after the crash" d_wait_ready 2 || { fex_done; exit 1; }
 
 echo
 echo "=== (c) refused: no fex:vnic, an unknown profile, a client-mode socket ==="
