@@ -78,55 +78,9 @@ lvdemo_requirements() {
 lvd_xml() {	# lvd_xml N
 	local n=$1 vif=
 	[ "$n" = 1 ] && vif=' vif="11"'
-	cat <<EOF
-<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
-  <name>lv$n</name>
-  <uuid>$(lvd_uuid "$n")</uuid>
-  <metadata>
-    <fex:vnic xmlns:fex="$LVDEMO_NS" mac="$(lvd_mac "$n")" profileid="web"$vif/>
-  </metadata>
-  <memory unit='MiB'>256</memory>
-  <memoryBacking>
-    <source type='memfd'/>
-    <access mode='shared'/>
-  </memoryBacking>
-  <vcpu cpuset='$GUEST_CPUS'>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$T/img/vmlinux</kernel>
-    <initrd>$T/img/initrd.cpio</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 ipv6.disable=1 mitigations=off fex.name=lv$n fex.ip=$(lvd_ip "$n")/24</cmdline>
-  </os>
-  <cpu mode='maximum' migratable='on'/>
-  <on_reboot>destroy</on_reboot>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <serial type='file'>
-      <source path='$LV_HOSTDIR/vm/lv$n.console' append='on'/>
-      <target port='0'/>
-    </serial>
-    <serial type='unix'>
-      <source mode='bind' path='$LV_HOSTDIR/vm/lv$n.ctl'/>
-      <target port='1'/>
-    </serial>
-    <interface type='vhostuser'>
-      <mac address='$(lvd_mac "$n")'/>
-      <source type='unix' path='$(lvd_sock "$n")' mode='server'/>
-      <model type='virtio'/>
-      <alias name='ua-fex0'/>
-      <rom enabled='no'/>
-    </interface>
-    <memballoon model='none'/>
-  </devices>
-  <qemu:override>
-    <qemu:device alias='ua-fex0'>
-      <qemu:frontend>
-        <qemu:property name='vectors' type='unsigned' value='0'/>
-      </qemu:frontend>
-    </qemu:device>
-  </qemu:override>
-</domain>
-EOF
+	lv_domain_xml "lv$n" "$(lvd_uuid "$n")" "$(lvd_mac "$n")" "$(lvd_ip "$n")/24" \
+		"$(lvd_sock "$n")" server "$T/img" \
+		"<fex:vnic xmlns:fex=\"$LVDEMO_NS\" mac=\"$(lvd_mac "$n")\" profileid=\"web\"$vif/>"
 }
 
 # virsh and fexctl as a user types them, then run.

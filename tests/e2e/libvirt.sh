@@ -73,55 +73,8 @@ d_sock() { echo "$LV_HOSTDIR/$VH/lv$1.sock"; }
 d_xml() {	# d_xml N [META] [SOURCE-MODE]
 	local n=$1 meta=${2:--} mode=${3:-server}
 	[ "$meta" = - ] && meta="<fex:vnic xmlns:fex=\"urn:fexpath:vnic:1\" mac=\"$(d_mac "$n")\" profileid=\"web\"/>"
-	cat <<EOF
-<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
-  <name>lv$n</name>
-  <uuid>$(d_uuid "$n")</uuid>
-  <metadata>
-    $meta
-  </metadata>
-  <memory unit='MiB'>256</memory>
-  <memoryBacking>
-    <source type='memfd'/>
-    <access mode='shared'/>
-  </memoryBacking>
-  <vcpu cpuset='$GUEST_CPUS'>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$IMG/vmlinux</kernel>
-    <initrd>$IMG/initrd.cpio</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 ipv6.disable=1 mitigations=off fex.name=lv$n fex.ip=$(d_ip "$n")/24</cmdline>
-  </os>
-  <cpu mode='maximum' migratable='on'/>
-  <on_reboot>destroy</on_reboot>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <serial type='file'>
-      <source path='$LV_HOSTDIR/vm/lv$n.console' append='on'/>
-      <target port='0'/>
-    </serial>
-    <serial type='unix'>
-      <source mode='bind' path='$LV_HOSTDIR/vm/lv$n.ctl'/>
-      <target port='1'/>
-    </serial>
-    <interface type='vhostuser'>
-      <mac address='$(d_mac "$n")'/>
-      <source type='unix' path='$(d_sock "$n")' mode='$mode'/>
-      <model type='virtio'/>
-      <alias name='ua-fex0'/>
-      <rom enabled='no'/>
-    </interface>
-    <memballoon model='none'/>
-  </devices>
-  <qemu:override>
-    <qemu:device alias='ua-fex0'>
-      <qemu:frontend>
-        <qemu:property name='vectors' type='unsigned' value='0'/>
-      </qemu:frontend>
-    </qemu:device>
-  </qemu:override>
-</domain>
-EOF
+	lv_domain_xml "lv$n" "$(d_uuid "$n")" "$(d_mac "$n")" "$(d_ip "$n")/24" \
+		"$(d_sock "$n")" "$mode" "$IMG" "$meta"
 }
 
 # Where domain N runs (a host: A or B), its console and command channel.

@@ -21,6 +21,7 @@
 #                                      background, $! its pid (the caller
 #                                      stops it, or adds it to fex_pids)
 #   lv_host_stop H                  -> every domain destroyed, daemons stopped
+#   lv_domain_xml NAME UUID ...     -> the README's domain XML, the test guest
 #
 # QEMU runs as libvirt-qemu: $T is made traversable (0711) and what QEMU
 # opens lives in directories it may read and write. The qemu.conf is the
@@ -202,4 +203,60 @@ lv_host_stop() {
 		eval "LV_${v}_$h="
 	done
 	return 0
+}
+
+# The domain XML of README.rst ("With libvirt") for the test guest, with the
+# console in a file and a second serial port, the guest's command channel
+# ($LV_HOSTDIR/vm/NAME.{console,ctl}). GUEST_CPUS pins its vCPU.
+lv_domain_xml() {	# lv_domain_xml NAME UUID MAC IP/LEN SOCK MODE IMGDIR METADATA
+	local name=$1 uuid=$2 mac=$3 ip=$4 sock=$5 mode=$6 img=$7 meta=$8
+	cat <<EOF
+<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>$name</name>
+  <uuid>$uuid</uuid>
+  <metadata>
+    $meta
+  </metadata>
+  <memory unit='MiB'>256</memory>
+  <memoryBacking>
+    <source type='memfd'/>
+    <access mode='shared'/>
+  </memoryBacking>
+  <vcpu cpuset='$GUEST_CPUS'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$img/vmlinux</kernel>
+    <initrd>$img/initrd.cpio</initrd>
+    <cmdline>console=ttyS0 quiet panic=-1 ipv6.disable=1 mitigations=off fex.name=$name fex.ip=$ip</cmdline>
+  </os>
+  <cpu mode='maximum' migratable='on'/>
+  <on_reboot>destroy</on_reboot>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'>
+      <source path='$LV_HOSTDIR/vm/$name.console' append='on'/>
+      <target port='0'/>
+    </serial>
+    <serial type='unix'>
+      <source mode='bind' path='$LV_HOSTDIR/vm/$name.ctl'/>
+      <target port='1'/>
+    </serial>
+    <interface type='vhostuser'>
+      <mac address='$mac'/>
+      <source type='unix' path='$sock' mode='$mode'/>
+      <model type='virtio'/>
+      <alias name='ua-fex0'/>
+      <rom enabled='no'/>
+    </interface>
+    <memballoon model='none'/>
+  </devices>
+  <qemu:override>
+    <qemu:device alias='ua-fex0'>
+      <qemu:frontend>
+        <qemu:property name='vectors' type='unsigned' value='0'/>
+      </qemu:frontend>
+    </qemu:device>
+  </qemu:override>
+</domain>
+EOF
 }
