@@ -356,23 +356,56 @@ request(struct fex_etcd *e, const char *path, json_t *body, json_t **resp,
 
 /* ---------------------------------------------------------------- calls */
 
+/* One call: req (taken; NULL = it could not be built) to path, the
+ * header's revision into *revision, the answer into *resp for the caller
+ * to read and free (or dropped when resp is NULL). 0, or -errno with err. */
+static int
+call(struct fex_etcd *e, const char *path, json_t *req, json_t **resp,
+     int64_t *revision, char *err, size_t errlen)
+{
+	json_t *r = NULL;
+	int rc;
+
+	if (req == NULL)
+		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
+	rc = request(e, path, req, &r, err, errlen);
+	json_decref(req);
+	if (rc < 0)
+		return rc;
+	if (revision != NULL)
+		*revision = etcd_header_revision(r);
+	if (resp != NULL)
+		*resp = r;
+	else
+		json_decref(r);
+	return 0;
+}
+
+/* {"key": ..., "range_end": ...}: a key, or every key under a prefix. */
+static json_t *
+key_req(const char *key, bool prefix)
+{
+	json_t *o = json_object();
+
+	if (o != NULL && etcd_set_key(o, key, prefix) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
 int
 fex_etcd_range(struct fex_etcd *e, const char *key, bool prefix,
 	       struct fex_etcd_kvs *out, char *err, size_t errlen)
 {
-	json_t *req = json_object(), *resp = NULL;
+	json_t *resp;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (req == NULL || etcd_set_key(req, key, prefix) < 0) {
-		json_decref(req);
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	}
-	rc = request(e, "/v3/kv/range", req, &resp, err, errlen);
-	json_decref(req);
+	rc = call(e, "/v3/kv/range", key_req(key, prefix), &resp, &out->revision,
+		  err, errlen);
 	if (rc < 0)
 		return rc;
-	out->revision = etcd_header_revision(resp);
 	rc = etcd_kvs_decode(json_object_get(resp, "kvs"), out);
 	json_decref(resp);
 	if (rc < 0)
@@ -386,25 +419,23 @@ fex_etcd_count(struct fex_etcd *e, const char *key, bool prefix,
 	       int64_t min_mod_revision, int64_t *count, int64_t *revision,
 	       char *err, size_t errlen)
 {
-	json_t *req = json_object(), *resp = NULL;
+	json_t *req = key_req(key, prefix), *resp;
 	int rc;
 
-	if (req == NULL || etcd_set_key(req, key, prefix) < 0 ||
-	    /* etcd's "count" ignores min_mod_revision: count the keys */
-	    json_object_set_new(req, "keys_only", json_true()) < 0 ||
-	    (min_mod_revision > 0 &&
-	     json_object_set_new(req, "min_mod_revision", etcd_str_int(min_mod_revision)) < 0)) {
+	/* etcd's "count" ignores min_mod_revision: count the keys */
+	if (req != NULL &&
+	    (json_object_set_new(req, "keys_only", json_true()) < 0 ||
+	     (min_mod_revision > 0 &&
+	      json_object_set_new(req, "min_mod_revision",
+				  etcd_str_int(min_mod_revision)) < 0))) {
 		json_decref(req);
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
+		req = NULL;
 	}
-	rc = request(e, "/v3/kv/range", req, &resp, err, errlen);
-	json_decref(req);
+	rc = call(e, "/v3/kv/range", req, &resp, revision, err, errlen);
 	if (rc < 0)
 		return rc;
 	if (count != NULL)
 		*count = (int64_t)json_array_size(json_object_get(resp, "kvs"));
-	if (revision != NULL)
-		*revision = etcd_header_revision(resp);
 	json_decref(resp);
 	return 0;
 }
@@ -413,13 +444,13 @@ fex_etcd_count(struct fex_etcd *e, const char *key, bool prefix,
 static json_t *
 put_req(const char *key, const void *value, size_t len, int64_t lease)
 {
-	json_t *o = json_object();
+	json_t *o = key_req(key, false);
 
-	if (o == NULL || etcd_set_key(o, key, false) < 0 ||
-	    json_object_set_new(o, "value", etcd_b64(value, len)) < 0 ||
-	    (lease != 0 && json_object_set_new(o, "lease", etcd_str_int(lease)) < 0)) {
+	if (o != NULL &&
+	    (json_object_set_new(o, "value", etcd_b64(value, len)) < 0 ||
+	     (lease != 0 && json_object_set_new(o, "lease", etcd_str_int(lease)) < 0))) {
 		json_decref(o);
-		return NULL;
+		o = NULL;
 	}
 	return o;
 }
@@ -428,40 +459,23 @@ int
 fex_etcd_put(struct fex_etcd *e, const char *key, const void *value, size_t len,
 	     int64_t lease, int64_t *revision, char *err, size_t errlen)
 {
-	json_t *req = put_req(key, value, len, lease), *resp = NULL;
-	int rc;
-
-	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	rc = request(e, "/v3/kv/put", req, &resp, err, errlen);
-	json_decref(req);
-	if (rc < 0)
-		return rc;
-	if (revision != NULL)
-		*revision = etcd_header_revision(resp);
-	json_decref(resp);
-	return 0;
+	return call(e, "/v3/kv/put", put_req(key, value, len, lease), NULL, revision,
+		    err, errlen);
 }
 
 int
 fex_etcd_delete(struct fex_etcd *e, const char *key, bool prefix,
 		int64_t *deleted, int64_t *revision, char *err, size_t errlen)
 {
-	json_t *req = json_object(), *resp = NULL;
+	json_t *resp;
 	int rc;
 
-	if (req == NULL || etcd_set_key(req, key, prefix) < 0) {
-		json_decref(req);
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	}
-	rc = request(e, "/v3/kv/deleterange", req, &resp, err, errlen);
-	json_decref(req);
+	rc = call(e, "/v3/kv/deleterange", key_req(key, prefix), &resp, revision,
+		  err, errlen);
 	if (rc < 0)
 		return rc;
 	if (deleted != NULL)
 		*deleted = etcd_int(resp, "deleted");
-	if (revision != NULL)
-		*revision = etcd_header_revision(resp);
 	json_decref(resp);
 	return 0;
 }
@@ -490,11 +504,7 @@ ops_json(const struct fex_etcd_op *ops, size_t n)
 			break;
 		case FEX_ETCD_OP_DELETE:
 		case FEX_ETCD_OP_GET:
-			r = json_object();
-			if (r != NULL && etcd_set_key(r, op->key, op->prefix) < 0) {
-				json_decref(r);
-				r = NULL;
-			}
+			r = key_req(op->key, op->prefix);
 			kind = op->type == FEX_ETCD_OP_GET ? "request_range" :
 				"request_delete_range";
 			break;
@@ -513,7 +523,7 @@ fex_etcd_txn(struct fex_etcd *e, const struct fex_etcd_cmp *cmp, size_t ncmp,
 	     const struct fex_etcd_op *otherwise, size_t nelse,
 	     struct fex_etcd_txn_result *out, char *err, size_t errlen)
 {
-	json_t *req = NULL, *c = json_array(), *resp = NULL, *r;
+	json_t *req = NULL, *c = json_array(), *resp, *r;
 	size_t i;
 	int rc;
 
@@ -539,14 +549,10 @@ fex_etcd_txn(struct fex_etcd *e, const struct fex_etcd_cmp *cmp, size_t ncmp,
 		req = json_pack("{s:o, s:o, s:o}", "compare", c, "success",
 				ops_json(then, nthen), "failure",
 				ops_json(otherwise, nelse));
-	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	rc = request(e, "/v3/kv/txn", req, &resp, err, errlen);
-	json_decref(req);
+	rc = call(e, "/v3/kv/txn", req, &resp, &out->revision, err, errlen);
 	if (rc < 0)
 		return rc;
 	out->succeeded = json_is_true(json_object_get(resp, "succeeded"));
-	out->revision = etcd_header_revision(resp);
 	json_array_foreach(json_object_get(resp, "responses"), i, r) {
 		json_t *range = json_object_get(r, "response_range");
 
@@ -567,29 +573,19 @@ fex_etcd_txn(struct fex_etcd *e, const struct fex_etcd_cmp *cmp, size_t ncmp,
 int
 fex_etcd_compact(struct fex_etcd *e, int64_t revision, char *err, size_t errlen)
 {
-	json_t *req = json_pack("{s:o, s:b}", "revision", etcd_str_int(revision),
-				"physical", 1), *resp = NULL;
-	int rc;
-
-	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	rc = request(e, "/v3/kv/compaction", req, &resp, err, errlen);
-	json_decref(req);
-	json_decref(resp);
-	return rc;
+	return call(e, "/v3/kv/compaction", json_pack("{s:o, s:b}", "revision",
+		    etcd_str_int(revision), "physical", 1), NULL, NULL, err, errlen);
 }
 
 int
 fex_etcd_lease_grant(struct fex_etcd *e, int64_t ttl_s, int64_t *id,
 		     int64_t *granted_s, char *err, size_t errlen)
 {
-	json_t *req = json_pack("{s:o}", "TTL", etcd_str_int(ttl_s)), *resp = NULL;
+	json_t *resp;
 	int rc;
 
-	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	rc = request(e, "/v3/lease/grant", req, &resp, err, errlen);
-	json_decref(req);
+	rc = call(e, "/v3/lease/grant", json_pack("{s:o}", "TTL", etcd_str_int(ttl_s)),
+		  &resp, NULL, err, errlen);
 	if (rc < 0)
 		return rc;
 	*id = etcd_int(resp, "ID");
@@ -606,14 +602,12 @@ int
 fex_etcd_lease_keepalive(struct fex_etcd *e, int64_t id, int64_t *ttl_s,
 			 char *err, size_t errlen)
 {
-	json_t *req = json_pack("{s:o}", "ID", etcd_str_int(id)), *resp = NULL;
+	json_t *resp;
 	int rc;
 
-	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
 	/* the gateway answers a one-message stream: {"result": {...}} */
-	rc = request(e, "/v3/lease/keepalive", req, &resp, err, errlen);
-	json_decref(req);
+	rc = call(e, "/v3/lease/keepalive", json_pack("{s:o}", "ID", etcd_str_int(id)),
+		  &resp, NULL, err, errlen);
 	if (rc < 0)
 		return rc;
 	*ttl_s = etcd_int(json_object_get(resp, "result"), "TTL");
@@ -624,15 +618,11 @@ fex_etcd_lease_keepalive(struct fex_etcd *e, int64_t id, int64_t *ttl_s,
 int
 fex_etcd_lease_revoke(struct fex_etcd *e, int64_t id, char *err, size_t errlen)
 {
-	json_t *req = json_pack("{s:o}", "ID", etcd_str_int(id)), *resp = NULL;
 	char msg[256] = "";
 	int rc;
 
-	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
-	rc = request(e, "/v3/lease/revoke", req, &resp, msg, sizeof(msg));
-	json_decref(req);
-	json_decref(resp);
+	rc = call(e, "/v3/lease/revoke", json_pack("{s:o}", "ID", etcd_str_int(id)),
+		  NULL, NULL, msg, sizeof(msg));
 	if (rc == -EIO && strstr(msg, "lease not found") != NULL)
 		return 0;
 	if (rc < 0)
