@@ -43,9 +43,10 @@
 
 #include <jansson.h>
 
+#include <fex_ctl.h>	/* FEX_CTL_DEFAULT_PATH: fexpath's control socket */
+
 #define FEX_LV_NS		"urn:fexpath:vnic:1"
 #define FEX_LV_CONF		"/etc/fexpath/libvirt.conf"
-#define FEX_LV_CONTROL		"/run/fexpath/control.sock"
 #define FEX_LV_VHOST_DIR	"/run/fexpath/vhost"
 #define FEX_LV_URI		"qemu:///system"
 #define FEX_LV_VNICS_MAX	64

@@ -64,7 +64,7 @@ fex_lv_conf_load(struct fex_lv_conf *c, const char *file, bool must_exist,
 	FILE *f;
 	int rc = 0;
 
-	snprintf(c->control, sizeof(c->control), "%s", FEX_LV_CONTROL);
+	snprintf(c->control, sizeof(c->control), "%s", FEX_CTL_DEFAULT_PATH);
 	snprintf(c->vhost_dir, sizeof(c->vhost_dir), "%s", FEX_LV_VHOST_DIR);
 	snprintf(c->uri, sizeof(c->uri), "%s", FEX_LV_URI);
 	c->reconcile_s = 60;

@@ -155,7 +155,7 @@ test_conf(void)
 
 	CU_ASSERT(fex_lv_conf_load(&c, "/nonexistent/libvirt.conf", false, err,
 				   sizeof(err)) == 0);
-	CU_ASSERT_STRING_EQUAL(c.control, FEX_LV_CONTROL);
+	CU_ASSERT_STRING_EQUAL(c.control, FEX_CTL_DEFAULT_PATH);
 	CU_ASSERT_STRING_EQUAL(c.vhost_dir, FEX_LV_VHOST_DIR);
 	CU_ASSERT(fex_lv_conf_load(&c, "/nonexistent/libvirt.conf", true, err,
 				   sizeof(err)) < 0);
