@@ -10,28 +10,24 @@
  * 2 the command line is wrong; 3 the server could not be reached or
  * answered nonsense.
  *
- * This file: main (global options, "call", exit codes) and the socket
- * (one request, one reply line). The subcommands and their options are
+ * This file: main (global options, "call", exit codes) and the one
+ * request (lib/ctl's fex_ctl_client). The subcommands and their options are
  * fexctl_cmds.c's, the output for humans fexctl_print.c's; see fexctl.h.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "fex_ctl.h"
+#include "fex_ctl_client.h"
 #include "fexctl.h"
-
-#define REPLY_MAX		(256u * 1024 * 1024)
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
@@ -39,137 +35,34 @@ const char *const fexctl_prog = "fexctl";
 
 /* ---------------------------------------------------------------- socket */
 
-static int
-connect_socket(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "%s: socket path %s is too long (at most %zu bytes)\n",
-			fexctl_prog, path, sizeof(sa.sun_path) - 1);
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		fprintf(stderr, "%s: socket: %s\n", fexctl_prog, strerror(errno));
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		if (e == ECONNREFUSED || e == ENOENT)
-			fprintf(stderr, "%s: cannot connect: %s; is fexpath running? "
-				"socket %s (use --socket PATH or $FEXCTL_SOCKET)\n",
-				fexctl_prog, strerror(e), path);
-		else if (e == EACCES)
-			fprintf(stderr, "%s: cannot connect to %s: permission denied; "
-				"run as root or as a member of the socket's group\n",
-				fexctl_prog, path);
-		else
-			fprintf(stderr, "%s: cannot connect to %s: %s\n", fexctl_prog, path,
-				strerror(e));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-send_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* One request, one reply line. NULL after printing why. */
+/* One request, one reply (lib/ctl's client). NULL after printing why. */
 static json_t *
 rpc(const char *path, const char *method, json_t *params, int timeout_s)
 {
-	json_t *req, *resp = NULL;
-	char *line = NULL, *buf = NULL;
-	size_t len = 0, cap = 0;
-	json_error_t jerr;
-	int fd;
+	struct fex_ctl_client c;
+	char err[512];
+	json_t *resp;
+	int rc;
 
-	fd = connect_socket(path);
-	if (fd < 0)
+	rc = fex_ctl_client_open(&c, path, (unsigned int)timeout_s * 1000, err,
+				 sizeof(err));
+	if (rc == -ECONNREFUSED || rc == -ENOENT)
+		fprintf(stderr, "%s: cannot connect: %s; is fexpath running? "
+			"socket %s (use --socket PATH or $FEXCTL_SOCKET)\n",
+			fexctl_prog, strerror(-rc), path);
+	else if (rc == -EACCES)
+		fprintf(stderr, "%s: cannot connect to %s: permission denied; "
+			"run as root or as a member of the socket's group\n",
+			fexctl_prog, path);
+	else if (rc < 0)
+		fprintf(stderr, "%s: %s\n", fexctl_prog, err);
+	if (rc < 0)
 		return NULL;
-	req = json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 1, "method", method);
-	if (params != NULL)
-		json_object_set(req, "params", params);
-	line = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	if (line == NULL || send_all(fd, line, strlen(line)) < 0 ||
-	    send_all(fd, "\n", 1) < 0) {
-		fprintf(stderr, "%s: cannot send to %s: %s\n", fexctl_prog, path,
-			strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t r;
-		int n;
-
-		n = poll(&pfd, 1, timeout_s * 1000);
-		if (n == 0) {
-			fprintf(stderr, "%s: no reply from %s within %d s (use "
-				"--timeout SEC to wait longer)\n", fexctl_prog, path, timeout_s);
-			goto out;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (cap - len < 65536) {
-			char *nb;
-
-			if (cap >= REPLY_MAX) {
-				fprintf(stderr, "%s: reply larger than %u bytes\n", fexctl_prog,
-					REPLY_MAX);
-				goto out;
-			}
-			cap = cap ? cap * 2 : 65536 * 2;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				fprintf(stderr, "%s: out of memory\n", fexctl_prog);
-				goto out;
-			}
-			buf = nb;
-		}
-		r = recv(fd, buf + len, cap - len - 1, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			fprintf(stderr, "%s: %s closed the connection before replying%s%s\n",
-				fexctl_prog, path, r < 0 ? ": " : "",
-				r < 0 ? strerror(errno) : "");
-			goto out;
-		}
-		len += (size_t)r;
-		if (memchr(buf + len - r, '\n', (size_t)r) != NULL)
-			break;
-	}
-	resp = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &jerr);
-	if (!json_is_object(resp)) {
-		fprintf(stderr, "%s: the reply from %s is not JSON-RPC: %s\n", fexctl_prog,
-			path, resp == NULL ? jerr.text : "not an object");
-		json_decref(resp);
-		resp = NULL;
-	}
-out:
-	free(line);
-	free(buf);
-	close(fd);
+	resp = fex_ctl_client_call(&c, method, params, &rc, err, sizeof(err));
+	if (resp == NULL)
+		fprintf(stderr, "%s: %s%s\n", fexctl_prog, err, rc == -ETIMEDOUT ?
+			" (use --timeout SEC to wait longer)" : "");
+	fex_ctl_client_close(&c);
 	return resp;
 }
 

@@ -540,11 +540,11 @@ sync_dirty(struct agent *a)
 	for (i = 0; i < a->n_dirty; i++) {
 		virDomainPtr dom = virDomainLookupByUUIDString(a->conn, a->dirty[i]);
 
-		if (sync_domain(a, &r, dom, a->dirty[i]) < 0 && r.fd < 0)
+		if (sync_domain(a, &r, dom, a->dirty[i]) < 0 && r.c.fd < 0)
 			a->full = true;
 		if (dom != NULL)
 			virDomainFree(dom);
-		if (r.fd < 0 && fex_open(a, &r) < 0)
+		if (r.c.fd < 0 && fex_open(a, &r) < 0)
 			break;
 	}
 	a->n_dirty = 0;
@@ -582,7 +582,7 @@ reconcile(struct agent *a)
 		if (virDomainIsActive(doms[i]) != 1 ||
 		    virDomainGetUUIDString(doms[i], ubuf[n_active]) < 0)
 			continue;
-		if (sync_domain(a, &r, doms[i], ubuf[n_active]) < 0 && r.fd < 0 &&
+		if (sync_domain(a, &r, doms[i], ubuf[n_active]) < 0 && r.c.fd < 0 &&
 		    fex_open(a, &r) < 0)
 			goto out_doms;
 		uuids[n_active] = ubuf[n_active];

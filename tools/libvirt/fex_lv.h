@@ -44,6 +44,7 @@
 #include <jansson.h>
 
 #include <fex_ctl.h>	/* FEX_CTL_DEFAULT_PATH: fexpath's control socket */
+#include <fex_ctl_client.h>
 
 #define FEX_LV_NS		"urn:fexpath:vnic:1"
 #define FEX_LV_CONF		"/etc/fexpath/libvirt.conf"
@@ -97,12 +98,9 @@ int fex_lv_parse(const char *xml, size_t xml_len, const char *vhost_dir,
 /* ---------------------------------------------------------- fexpath */
 
 /* One connection to fexpath's control socket (newline-delimited
- * JSON-RPC 2.0). */
+ * JSON-RPC 2.0, lib/ctl's client); c.fd < 0 once it is lost. */
 struct fex_lv_rpc {
-	int fd;
-	unsigned int next_id;
-	unsigned int timeout_s;
-	char path[FEX_LV_PATH_MAX + 1];
+	struct fex_ctl_client c;
 };
 
 int fex_lv_rpc_open(struct fex_lv_rpc *r, const char *path, unsigned int timeout_s,
