@@ -372,17 +372,17 @@ void
 cluster_ready(void *arg)
 {
 	struct fex_cluster *c = arg;
-	struct batch_list todo = TAILQ_HEAD_INITIALIZER(todo);
+	struct batch_list taken = TAILQ_HEAD_INITIALIZER(taken);
 	struct batch *b;
 	uint64_t v;
 
 	if (read(c->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		CLUSTER_LOG(ERR, "reading the queue's eventfd: %s", strerror(errno));
 	pthread_mutex_lock(&c->lock);
-	TAILQ_CONCAT(&todo, &c->queue, next);
+	TAILQ_CONCAT(&taken, &c->queue, next);
 	pthread_mutex_unlock(&c->lock);
-	while ((b = TAILQ_FIRST(&todo)) != NULL) {
-		TAILQ_REMOVE(&todo, b, next);
+	while ((b = TAILQ_FIRST(&taken)) != NULL) {
+		TAILQ_REMOVE(&taken, b, next);
 		switch (b->kind) {
 		case BATCH_SNAPSHOT:
 			apply_snapshot(c, b);
