@@ -82,7 +82,7 @@ open_vhost_locked(const char *spec, const struct fex_port_spec *ps,
 		if (!ports[id].used)
 			break;
 	if (id == FEX_PORT_MAX)
-		return fex_port_fail(-ENOSPC, err, errlen,
+		return fex_fail(-ENOSPC, err, errlen,
 				     "%s: all %d vhost ports of fexpath (FEX_VHOST_MAX) are open; close one first",
 				     spec, FEX_VHOST_MAX);
 	rc = fex_vhost_open(id - FEX_PORT_VHOST_BASE, spec, ps, conf, err, errlen);
@@ -139,7 +139,7 @@ ring_pair_get_locked(const char *name, unsigned int nb, unsigned int size,
 
 	if (rp != NULL) {
 		if (rp->side_open[0] && rp->side_open[1])
-			return fex_port_fail(-EBUSY, err, errlen,
+			return fex_fail(-EBUSY, err, errlen,
 					     "ring:%s already has both ends open; a ring has two ends", name);
 		*side = rp->side_open[0] ? 1 : 0;
 		rp->side_open[*side] = true;
@@ -150,7 +150,7 @@ ring_pair_get_locked(const char *name, unsigned int nb, unsigned int size,
 		if (rings[i].nb == 0)
 			break;
 	if (i == RTE_DIM(rings))
-		return fex_port_fail(-ENOSPC, err, errlen, "ring:%s: too many rings", name);
+		return fex_fail(-ENOSPC, err, errlen, "ring:%s: too many rings", name);
 	rp = &rings[i];
 	strlcpy(rp->name, name, sizeof(rp->name));
 	for (d = 0; d < 2; d++)
@@ -163,7 +163,7 @@ ring_pair_get_locked(const char *name, unsigned int nb, unsigned int size,
 
 				rp->nb = nb;
 				ring_pair_free_locked(rp);
-				return fex_port_fail(rc, err, errlen, "ring:%s: cannot create ring %s: %s",
+				return fex_fail(rc, err, errlen, "ring:%s: cannot create ring %s: %s",
 						     name, rname, rte_strerror(-rc));
 			}
 		}
@@ -268,11 +268,11 @@ port_setup(const char *spec, uint16_t pid, const struct fex_port_conf *conf,
 
 	rc = rte_eth_dev_info_get(pid, &info);
 	if (rc != 0)
-		return fex_port_fail(rc, err, errlen, "%s: cannot read device info: %s", spec,
+		return fex_fail(rc, err, errlen, "%s: cannot read device info: %s", spec,
 				     rte_strerror(-rc));
 	if (nrxq > info.max_rx_queues || ntxq > info.max_tx_queues) {
 		if (!conf->clamp_queues)
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "%s: device has at most %u rx and %u tx queues, %u and %u asked; ask fewer or allow clamping",
 					     spec, info.max_rx_queues, info.max_tx_queues, nrxq, ntxq);
 		nrxq = RTE_MIN(nrxq, info.max_rx_queues);
@@ -290,11 +290,11 @@ port_setup(const char *spec, uint16_t pid, const struct fex_port_conf *conf,
 		pconf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	rc = rte_eth_dev_configure(pid, nrxq, ntxq, &pconf);
 	if (rc != 0)
-		return fex_port_fail(rc, err, errlen, "%s: cannot configure %u rx / %u tx queues: %s",
+		return fex_fail(rc, err, errlen, "%s: cannot configure %u rx / %u tx queues: %s",
 				     spec, nrxq, ntxq, rte_strerror(-rc));
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrxd, &ntxd);
 	if (rc != 0)
-		return fex_port_fail(rc, err, errlen, "%s: cannot fit %u/%u descriptors: %s", spec,
+		return fex_fail(rc, err, errlen, "%s: cannot fit %u/%u descriptors: %s", spec,
 				     nrxd, ntxd, rte_strerror(-rc));
 	socket = rte_eth_dev_socket_id(pid);
 	if (socket < 0)
@@ -303,22 +303,22 @@ port_setup(const char *spec, uint16_t pid, const struct fex_port_conf *conf,
 		socket = 0;
 	mp = pick_pool(conf, socket);
 	if (mp == NULL)
-		return fex_port_fail(-EINVAL, err, errlen, "%s: no mbuf pool given", spec);
+		return fex_fail(-EINVAL, err, errlen, "%s: no mbuf pool given", spec);
 	for (q = 0; q < nrxq; q++) {
 		rc = rte_eth_rx_queue_setup(pid, q, nrxd, socket, NULL, mp);
 		if (rc != 0)
-			return fex_port_fail(rc, err, errlen, "%s: rx queue %u: %s", spec, q,
+			return fex_fail(rc, err, errlen, "%s: rx queue %u: %s", spec, q,
 					     rte_strerror(-rc));
 	}
 	for (q = 0; q < ntxq; q++) {
 		rc = rte_eth_tx_queue_setup(pid, q, ntxd, socket, NULL);
 		if (rc != 0)
-			return fex_port_fail(rc, err, errlen, "%s: tx queue %u: %s", spec, q,
+			return fex_fail(rc, err, errlen, "%s: tx queue %u: %s", spec, q,
 					     rte_strerror(-rc));
 	}
 	rc = rte_eth_dev_start(pid);
 	if (rc != 0)
-		return fex_port_fail(rc, err, errlen, "%s: cannot start: %s", spec, rte_strerror(-rc));
+		return fex_fail(rc, err, errlen, "%s: cannot start: %s", spec, rte_strerror(-rc));
 	rc = rte_eth_promiscuous_enable(pid);
 	if (rc != 0 && rc != -ENOTSUP)
 		PORT_LOG(WARNING, "%s: promiscuous mode not enabled: %s", spec,
@@ -367,7 +367,7 @@ open_ring_locked(const char *spec, const struct fex_port_spec *ps,
 	if (rc < 0) {
 		rc = -rte_errno;
 		ring_pair_put_locked(ps->arg, *side);
-		return fex_port_fail(rc, err, errlen, "%s: cannot create the ring port: %s", spec,
+		return fex_fail(rc, err, errlen, "%s: cannot create the ring port: %s", spec,
 				     rte_strerror(-rc));
 	}
 	return 0;
@@ -389,9 +389,9 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 	if (rc < 0)
 		return rc;
 	if (conf == NULL || conf->nb_rxq == 0 || conf->nb_txq == 0)
-		return fex_port_fail(-EINVAL, err, errlen, "%s: need at least 1 rx and 1 tx queue", spec);
+		return fex_fail(-EINVAL, err, errlen, "%s: need at least 1 rx and 1 tx queue", spec);
 	if (pick_pool(conf, 0) == NULL)
-		return fex_port_fail(-EINVAL, err, errlen, "%s: no mbuf pool given", spec);
+		return fex_fail(-EINVAL, err, errlen, "%s: no mbuf pool given", spec);
 	memset(&e, 0, sizeof(e));
 	e.ps = ps;
 	snprintf(e.spec, sizeof(e.spec), "%s", spec);
@@ -399,7 +399,7 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 	pthread_mutex_lock(&port_lock);
 	dup = find_dup_locked(&ps);
 	if (dup >= 0) {
-		rc = fex_port_fail(-EEXIST, err, errlen, "%s: already open as port %d ('%s')", spec,
+		rc = fex_fail(-EEXIST, err, errlen, "%s: already open as port %d ('%s')", spec,
 				   dup, ports[dup].spec);
 		goto out_unlock;
 	}
@@ -418,7 +418,7 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 	 * permitted" (the EAL log has "Reached maximum number of Ethernet
 	 * ports"). */
 	if (rte_eth_dev_count_total() >= RTE_MAX_ETHPORTS) {
-		rc = fex_port_fail(-ENOSPC, err, errlen,
+		rc = fex_fail(-ENOSPC, err, errlen,
 				   "%s: no free ethdev port: all %d of this DPDK build (RTE_MAX_ETHPORTS) are in use; close a port first",
 				   spec, RTE_MAX_ETHPORTS);
 		goto out_unlock;
@@ -433,7 +433,7 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 		strlcpy(e.name, ps.arg, sizeof(e.name));
 		rc = rte_dev_probe(ps.arg);
 		if (rc < 0 && rc != -EEXIST) {
-			rc = fex_port_fail(rc, err, errlen,
+			rc = fex_fail(rc, err, errlen,
 					   "%s: probe failed: %s (is EAL started with --no-pci or a block list? see the EAL log)",
 					   spec, rte_strerror(-rc));
 			goto out_unlock;
@@ -444,13 +444,13 @@ fex_port_open(const char *spec, const struct fex_port_conf *conf,
 		snprintf(devargs, sizeof(devargs), "%s%s%s", e.name, args[0] ? "," : "", args);
 		rc = rte_dev_probe(devargs);
 		if (rc < 0) {
-			rc = fex_port_fail(rc, err, errlen, "%s: cannot create %s: %s (see the driver log)",
+			rc = fex_fail(rc, err, errlen, "%s: cannot create %s: %s (see the driver log)",
 					   spec, devargs, rte_strerror(-rc));
 			goto out_unlock;
 		}
 	}
 	if (rte_eth_dev_get_port_by_name(e.name, &pid) != 0) {
-		rc = fex_port_fail(-ENODEV, err, errlen, "%s: device %s has no ethdev port", spec, e.name);
+		rc = fex_fail(-ENODEV, err, errlen, "%s: device %s has no ethdev port", spec, e.name);
 		goto out_unprobe;
 	}
 	rc = port_setup(spec, pid, conf, &e, err, errlen);
@@ -595,7 +595,7 @@ fex_port_mtu_set(uint16_t port_id, uint16_t mtu, char *err, size_t errlen)
 	pthread_mutex_lock(&port_lock);
 	if (port_id >= RTE_DIM(ports) || !ports[port_id].used) {
 		pthread_mutex_unlock(&port_lock);
-		return fex_port_fail(-ENOENT, err, errlen, "port %u is not open", port_id);
+		return fex_fail(-ENOENT, err, errlen, "port %u is not open", port_id);
 	}
 	e = &ports[port_id];
 	switch (e->ps.kind) {
@@ -604,7 +604,7 @@ fex_port_mtu_set(uint16_t port_id, uint16_t mtu, char *err, size_t errlen)
 		 * its ring slot, even where the interface is the limit. */
 		rc = iface_mtu_ioctl(e->ps.arg, SIOCSIFMTU, &kmtu);
 		if (rc < 0) {
-			fex_port_fail(rc, err, errlen, "%s: cannot set the MTU of %s to %u: %s",
+			fex_fail(rc, err, errlen, "%s: cannot set the MTU of %s to %u: %s",
 				      e->spec, e->ps.arg, mtu, strerror(-rc));
 			break;
 		}
@@ -616,7 +616,7 @@ fex_port_mtu_set(uint16_t port_id, uint16_t mtu, char *err, size_t errlen)
 	case FEX_PORT_PCI:
 		rc = rte_eth_dev_set_mtu(port_id, mtu);
 		if (rc < 0)
-			fex_port_fail(rc, err, errlen, "%s: cannot set MTU %u: %s", e->spec, mtu,
+			fex_fail(rc, err, errlen, "%s: cannot set MTU %u: %s", e->spec, mtu,
 				      rte_strerror(-rc));
 		break;
 	default:

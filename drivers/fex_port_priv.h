@@ -8,12 +8,10 @@
 
 #include <rte_common.h>
 
+#include <fex_fail.h>
+
 #include "fex_port.h"
 
-/* Format a message into err (if err != NULL and errlen > 0); returns rc,
- * so "return fex_port_fail(-EINVAL, err, errlen, ...)" fails with it. */
-int __rte_format_printf(4, 5)
-fex_port_fail(int rc, char *err, size_t errlen, const char *fmt, ...);
 
 /* Checks of the host before probing a parsed spec (the directory of a
  * socket exists, the interface does or does not, the pcap file reads,

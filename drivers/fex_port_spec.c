@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,19 +44,6 @@ fex_port_kind_name(enum fex_port_kind kind)
 	return kind_names[kind];
 }
 
-int
-fex_port_fail(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 /* A value every kind shares: present, short enough, no ','. */
 static int
 check_value(const char *kind, const char *what, const char *form,
@@ -66,14 +52,14 @@ check_value(const char *kind, const char *what, const char *form,
 	size_t n = strlen(v);
 
 	if (n == 0)
-		return fex_port_fail(-EINVAL, err, errlen, "%s: missing %s; use %s",
+		return fex_fail(-EINVAL, err, errlen, "%s: missing %s; use %s",
 				     kind, what, form);
 	if (n >= maxlen)
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "%s: %s is %zu characters long, at most %zu allowed",
 				     kind, what, n, maxlen - 1);
 	if (strchr(v, ',') != NULL)
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "%s: %s '%s' contains ',', which separates driver options; rename it",
 				     kind, what, v);
 	return 0;
@@ -93,12 +79,12 @@ check_ifname(const char *kind, const char *what, const char *v,
 	if (rc < 0)
 		return rc;
 	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
-		return fex_port_fail(-EINVAL, err, errlen, "%s: %s '%s' is not a valid interface name",
+		return fex_fail(-EINVAL, err, errlen, "%s: %s '%s' is not a valid interface name",
 				     kind, what, v);
 	for (c = v; *c != '\0'; c++)
 		if (*c == '/' || *c == ':' || isspace((unsigned char)*c) ||
 		    !isprint((unsigned char)*c))
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "%s: %s '%s' has a character not allowed in interface names ('/', ':', space or control)",
 					     kind, what, v);
 	return 0;
@@ -140,7 +126,7 @@ parse_bdf(const char *v, char *out, size_t outlen, char *err, size_t errlen)
 	const char *p = v;
 
 	if (n == 0)
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "pci: missing BDF; use pci:DDDD:BB:DD.F or pci:BB:DD.F, e.g. pci:0000:03:00.1");
 	if (n == 12 && v[4] == ':') {
 		dom = hexfield(v, 4);
@@ -156,12 +142,12 @@ parse_bdf(const char *v, char *out, size_t outlen, char *err, size_t errlen)
 	if (bus < 0 || dev < 0 || fn < 0)
 		goto bad;
 	if (dev > 0x1f || fn > 7)
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "pci: '%s' is out of range: device is 00-1f and function 0-7", v);
 	snprintf(out, outlen, "%04lx:%02lx:%02lx.%lx", dom, bus, dev, fn);
 	return 0;
 bad:
-	return fex_port_fail(-EINVAL, err, errlen,
+	return fex_fail(-EINVAL, err, errlen,
 			     "pci: '%s' is not a PCI address; use DDDD:BB:DD.F or BB:DD.F (hex), e.g. pci:0000:03:00.1",
 			     v);
 }
@@ -175,17 +161,17 @@ parse_pcap(const char *args, struct fex_port_spec *out, char *err, size_t errlen
 	int rc;
 
 	if (args[0] == '\0')
-		return fex_port_fail(-EINVAL, err, errlen, "pcap: missing rx= or tx= file; use %s",
+		return fex_fail(-EINVAL, err, errlen, "pcap: missing rx= or tx= file; use %s",
 				     PCAP_FORMS);
 	snprintf(buf, sizeof(buf), "%s", args);
 	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,") != NULL)
-		return fex_port_fail(-EINVAL, err, errlen, "pcap: empty option in '%s'; use %s",
+		return fex_fail(-EINVAL, err, errlen, "pcap: empty option in '%s'; use %s",
 				     args, PCAP_FORMS);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (strncmp(tok, "rx=", 3) == 0) {
 			if (have_rx)
-				return fex_port_fail(-EINVAL, err, errlen, "pcap: rx= given twice");
+				return fex_fail(-EINVAL, err, errlen, "pcap: rx= given twice");
 			rc = check_value("pcap", "rx FILE", PCAP_FORMS, tok + 3,
 					 FEX_PORT_ARG_LEN, err, errlen);
 			if (rc < 0)
@@ -194,7 +180,7 @@ parse_pcap(const char *args, struct fex_port_spec *out, char *err, size_t errlen
 			have_rx = true;
 		} else if (strncmp(tok, "tx=", 3) == 0) {
 			if (have_tx)
-				return fex_port_fail(-EINVAL, err, errlen, "pcap: tx= given twice");
+				return fex_fail(-EINVAL, err, errlen, "pcap: tx= given twice");
 			rc = check_value("pcap", "tx FILE", PCAP_FORMS, tok + 3,
 					 FEX_PORT_ARG_LEN, err, errlen);
 			if (rc < 0)
@@ -203,19 +189,19 @@ parse_pcap(const char *args, struct fex_port_spec *out, char *err, size_t errlen
 			have_tx = true;
 		} else if (strcmp(tok, "infinite") == 0) {
 			if (out->infinite)
-				return fex_port_fail(-EINVAL, err, errlen, "pcap: infinite given twice");
+				return fex_fail(-EINVAL, err, errlen, "pcap: infinite given twice");
 			out->infinite = true;
 		} else {
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "pcap: unknown option '%s'; allowed: rx=FILE, tx=FILE, infinite",
 					     tok);
 		}
 	}
 	if (!have_rx && !have_tx)
-		return fex_port_fail(-EINVAL, err, errlen, "pcap: needs rx=FILE or tx=FILE; use %s",
+		return fex_fail(-EINVAL, err, errlen, "pcap: needs rx=FILE or tx=FILE; use %s",
 				     PCAP_FORMS);
 	if (out->infinite && !have_rx)
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "pcap: infinite replays the rx file, so it needs rx=FILE");
 	return 0;
 }
@@ -233,7 +219,7 @@ parse_memif(const char *args, struct fex_port_spec *out, char *err, size_t errle
 		if (strcmp(comma + 1, "server") == 0)
 			out->server = true;
 		else if (strcmp(comma + 1, "client") != 0)
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "memif: unknown option '%s'; allowed: server, client (the default)",
 					     comma + 1);
 	}
@@ -266,14 +252,14 @@ parse_vhost(const char *kind, const char *args, struct fex_port_spec *out,
 		const char *opt = comma + 1;
 
 		if (strncmp(opt, "offloads=", 9) != 0)
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "%s: unknown option '%s' (a PATH that contains ',' is not allowed: ',' separates options); use %s",
 					     kind, opt, form);
 		for (i = 0; i < RTE_DIM(offloads); i++)
 			if (strcmp(opt + 9, offloads[i]) == 0)
 				break;
 		if (i == RTE_DIM(offloads))
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "%s: offloads '%s' unknown; allowed: full (the default: checksum and TSO), csum, none",
 					     kind, opt + 9);
 		out->offloads = (uint8_t)i;
@@ -293,7 +279,7 @@ parse_ring(const char *v, struct fex_port_spec *out, char *err, size_t errlen)
 		return rc;
 	for (c = v; *c != '\0'; c++)
 		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
-			return fex_port_fail(-EINVAL, err, errlen,
+			return fex_fail(-EINVAL, err, errlen,
 					     "ring: NAME '%s' may only hold A-Z a-z 0-9 . _ -", v);
 	snprintf(out->arg, sizeof(out->arg), "%s", v);
 	return 0;
@@ -310,10 +296,10 @@ fex_port_spec_parse(const char *spec, struct fex_port_spec *out,
 	int rc;
 
 	if (spec == NULL || spec[0] == '\0')
-		return fex_port_fail(-EINVAL, err, errlen, "empty port spec; use %s", SPEC_FORMS);
+		return fex_fail(-EINVAL, err, errlen, "empty port spec; use %s", SPEC_FORMS);
 	n = strlen(spec);
 	if (n >= FEX_PORT_SPEC_LEN)
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "port spec is %zu characters long, at most %d allowed",
 				     n, FEX_PORT_SPEC_LEN - 1);
 	memset(out, 0, sizeof(*out));
@@ -328,11 +314,11 @@ fex_port_spec_parse(const char *spec, struct fex_port_spec *out,
 		if (strcmp(kind, kind_names[k]) == 0)
 			break;
 	if (k == FEX_PORT_KIND_MAX)
-		return fex_port_fail(-EINVAL, err, errlen, "unknown port kind '%s' in '%s'; use %s",
+		return fex_fail(-EINVAL, err, errlen, "unknown port kind '%s' in '%s'; use %s",
 				     kind, spec, SPEC_FORMS);
 	out->kind = (enum fex_port_kind)k;
 	if (colon == NULL && out->kind != FEX_PORT_NULL)
-		return fex_port_fail(-EINVAL, err, errlen, "%s: missing ':' and argument; use %s",
+		return fex_fail(-EINVAL, err, errlen, "%s: missing ':' and argument; use %s",
 				     kind, SPEC_FORMS);
 
 	switch (out->kind) {
@@ -364,13 +350,13 @@ fex_port_spec_parse(const char *spec, struct fex_port_spec *out,
 			out->generate = true;
 			return 0;
 		}
-		return fex_port_fail(-EINVAL, err, errlen,
+		return fex_fail(-EINVAL, err, errlen,
 				     "null: unknown option '%s'; use null (a sink) or null:rx (also generates frames)",
 				     args);
 	case FEX_PORT_KIND_MAX:
 		break;
 	}
-	return fex_port_fail(-EINVAL, err, errlen, "unknown port kind '%s'", kind);
+	return fex_fail(-EINVAL, err, errlen, "unknown port kind '%s'", kind);
 }
 
 int
@@ -385,25 +371,25 @@ fex_port_pci_check(const char *root, const char *bdf, char *err, size_t errlen)
 		root = "";
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", root, bdf);
 	if (stat(path, &st) < 0)
-		return fex_port_fail(-ENODEV, err, errlen,
+		return fex_fail(-ENODEV, err, errlen,
 				     "pci:%s: no such PCI device (%s missing); check the address with 'lspci -D'",
 				     bdf, path);
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver", root, bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
-		return fex_port_fail(-EPERM, err, errlen,
+		return fex_fail(-EPERM, err, errlen,
 				     "pci:%s: not bound to any driver; bind it to vfio-pci with tools/fex-vic-setup",
 				     bdf);
 	link[n] = '\0';
 	drv = strrchr(link, '/');
 	drv = drv != NULL ? drv + 1 : link;
 	if (strcmp(drv, "vfio-pci") != 0)
-		return fex_port_fail(-EPERM, err, errlen,
+		return fex_fail(-EPERM, err, errlen,
 				     "pci:%s: bound to '%s', not vfio-pci; bind it to vfio-pci with tools/fex-vic-setup",
 				     bdf, drv);
 	snprintf(path, sizeof(path), "%s/dev/vfio/vfio", root);
 	if (stat(path, &st) < 0)
-		return fex_port_fail(-EPERM, err, errlen,
+		return fex_fail(-EPERM, err, errlen,
 				     "pci:%s: vfio is missing (%s); load it with 'modprobe vfio-pci' and check the IOMMU is on (intel_iommu=on or amd_iommu=on)",
 				     bdf, path);
 	return 0;
@@ -428,7 +414,7 @@ check_parent_dir(const char *spec, const char *path, char *err, size_t errlen)
 	else
 		*slash = '\0';
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return fex_port_fail(-ENOENT, err, errlen, "%s: directory %s does not exist; create it first",
+		return fex_fail(-ENOENT, err, errlen, "%s: directory %s does not exist; create it first",
 				     spec, dir);
 	return 0;
 }
@@ -441,7 +427,7 @@ fex_port_precheck(const char *spec, const struct fex_port_spec *ps,
 	switch (ps->kind) {
 	case FEX_PORT_MEMIF:
 		if (!ps->server && access(ps->arg, F_OK) < 0)
-			return fex_port_fail(-ENOENT, err, errlen,
+			return fex_fail(-ENOENT, err, errlen,
 					     "%s: no memif server listens on %s; start the peer first, or use memif:%s,server",
 					     spec, ps->arg, ps->arg);
 		return check_parent_dir(spec, ps->arg, err, errlen);
@@ -452,23 +438,23 @@ fex_port_precheck(const char *spec, const struct fex_port_spec *ps,
 		return fex_port_pci_check("", ps->arg, err, errlen);
 	case FEX_PORT_AF_PACKET:
 		if (if_nametoindex(ps->arg) == 0)
-			return fex_port_fail(-ENODEV, err, errlen,
+			return fex_fail(-ENODEV, err, errlen,
 					     "%s: no network interface '%s' (see 'ip link'); create it first",
 					     spec, ps->arg);
 		return 0;
 	case FEX_PORT_TAP:
 		if (if_nametoindex(ps->arg) != 0)
-			return fex_port_fail(-EEXIST, err, errlen,
+			return fex_fail(-EEXIST, err, errlen,
 					     "%s: an interface '%s' already exists; pick another NAME, or use af_packet:%s for an existing one",
 					     spec, ps->arg, ps->arg);
 		if (access("/dev/net/tun", R_OK | W_OK) < 0)
-			return fex_port_fail(-ENODEV, err, errlen,
+			return fex_fail(-ENODEV, err, errlen,
 					     "%s: /dev/net/tun is not usable (%s); load the tun module",
 					     spec, strerror(errno));
 		return 0;
 	case FEX_PORT_PCAP:
 		if (ps->arg[0] != '\0' && access(ps->arg, R_OK) < 0)
-			return fex_port_fail(-errno, err, errlen, "%s: cannot read rx file %s: %s",
+			return fex_fail(-errno, err, errlen, "%s: cannot read rx file %s: %s",
 					     spec, ps->arg, strerror(errno));
 		if (ps->tx[0] != '\0')
 			return check_parent_dir(spec, ps->tx, err, errlen);

@@ -553,7 +553,7 @@ path_check(const char *spec, const char *path, bool server, char *err, size_t er
 	if (lstat(path, &st) < 0)
 		return 0;
 	if (!S_ISSOCK(st.st_mode))
-		return fex_port_fail(-EINVAL, err, errlen, "%s: %s exists and is not a socket; remove it or pick another path",
+		return fex_fail(-EINVAL, err, errlen, "%s: %s exists and is not a socket; remove it or pick another path",
 				     spec, path);
 	if (!server)
 		return 0;
@@ -562,14 +562,14 @@ path_check(const char *spec, const char *path, bool server, char *err, size_t er
 	strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0)
-		return fex_port_fail(-errno, err, errlen, "%s: socket: %s", spec, strerror(errno));
+		return fex_fail(-errno, err, errlen, "%s: socket: %s", spec, strerror(errno));
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
 	if (rc == 0)
-		return fex_port_fail(-EADDRINUSE, err, errlen, "%s: something already listens on %s",
+		return fex_fail(-EADDRINUSE, err, errlen, "%s: something already listens on %s",
 				     spec, path);
 	if (unlink(path) < 0)
-		return fex_port_fail(-errno, err, errlen, "%s: cannot remove the stale socket %s: %s",
+		return fex_fail(-errno, err, errlen, "%s: cannot remove the stale socket %s: %s",
 				     spec, path, strerror(errno));
 	VH_LOG(INFO, "%s: removed the stale socket %s", spec, path);
 	return 0;
@@ -588,7 +588,7 @@ fds_check(const char *spec, char *err, size_t errlen)
 	for (i = 0; i < RTE_DIM(vports); i++)
 		used += vports[i].used;
 	if ((uint64_t)(used + 1) * VH_FDS_PER_DEV + 64 > rl.rlim_cur)
-		return fex_port_fail(-ENOSPC, err, errlen,
+		return fex_fail(-ENOSPC, err, errlen,
 				     "%s: out of file descriptors: %u vhost ports open, each guest needs about %u and the limit is %llu (ulimit -n; fexpath raises it to the hard limit)",
 				     spec, used, VH_FDS_PER_DEV, (unsigned long long)rl.rlim_cur);
 	return 0;
@@ -639,19 +639,19 @@ fex_vhost_open(unsigned int slot, const char *spec, const struct fex_port_spec *
 	if (ps->offloads == FEX_VHOST_OFFLOADS_NONE)
 		off |= 1ULL << VIRTIO_NET_F_CSUM;
 	if (rte_vhost_driver_register(vp->path, server ? 0 : RTE_VHOST_USER_CLIENT) != 0) {
-		rc = fex_port_fail(-ENOSPC, err, errlen,
+		rc = fex_fail(-ENOSPC, err, errlen,
 				   "%s: the vhost library refused the socket (already registered, or all of its %d sockets in use; see the log)",
 				   spec, 1024);
 		goto out_unused;
 	}
 	if (rte_vhost_driver_disable_features(vp->path, off) != 0 ||
 	    rte_vhost_driver_callback_register(vp->path, &vh_ops) != 0) {
-		rc = fex_port_fail(-EINVAL, err, errlen, "%s: cannot set up the vhost socket (see the log)",
+		rc = fex_fail(-EINVAL, err, errlen, "%s: cannot set up the vhost socket (see the log)",
 				   spec);
 		goto out_unregister;
 	}
 	if (rte_vhost_driver_start(vp->path) != 0) {
-		rc = fex_port_fail(-EIO, err, errlen, server ?
+		rc = fex_fail(-EIO, err, errlen, server ?
 				   "%s: cannot listen on %s (see the log)" :
 				   "%s: cannot connect to %s (see the log)", spec, vp->path);
 		goto out_unregister;

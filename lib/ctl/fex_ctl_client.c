@@ -2,7 +2,6 @@
 /* fexpath's control-socket client; see fex_ctl_client.h. */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fex_fail.h>
+
 #include "fex_ctl_client.h"
-
-static int
-fail(int rc, char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-fail(int rc, char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && len > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 int
 fex_ctl_client_open(struct fex_ctl_client *c, const char *path,
@@ -42,18 +26,18 @@ fex_ctl_client_open(struct fex_ctl_client *c, const char *path,
 	c->next_id = 1;
 	c->timeout_ms = timeout_ms != 0 ? timeout_ms : 30000;
 	if (strlen(path) >= sizeof(sa.sun_path) || strlen(path) >= sizeof(c->path))
-		return fail(-ENAMETOOLONG, err, len, "socket path %s is too long "
+		return fex_fail(-ENAMETOOLONG, err, len, "socket path %s is too long "
 			    "(at most %zu bytes)", path, sizeof(sa.sun_path) - 1);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	memcpy(c->path, path, strlen(path) + 1);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
-		return fail(-errno, err, len, "socket: %s", strerror(errno));
+		return fex_fail(-errno, err, len, "socket: %s", strerror(errno));
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		e = errno;
 		close(c->fd);
 		c->fd = -1;
-		return fail(-e, err, len, "cannot connect to %s: %s", path, strerror(e));
+		return fex_fail(-e, err, len, "cannot connect to %s: %s", path, strerror(e));
 	}
 	return 0;
 }
@@ -108,7 +92,7 @@ recv_line(struct fex_ctl_client *c, char **line, char *err, size_t len)
 		int p;
 
 		if (left <= 0) {
-			rc = fail(-ETIMEDOUT, err, len, "no reply from %s within %u s",
+			rc = fex_fail(-ETIMEDOUT, err, len, "no reply from %s within %u s",
 				  c->path, (c->timeout_ms + 999) / 1000);
 			break;
 		}
@@ -119,14 +103,14 @@ recv_line(struct fex_ctl_client *c, char **line, char *err, size_t len)
 			char *nb;
 
 			if (cap >= FEX_CTL_CLIENT_REPLY_MAX) {
-				rc = fail(-EMSGSIZE, err, len, "reply larger than %u bytes",
+				rc = fex_fail(-EMSGSIZE, err, len, "reply larger than %u bytes",
 					  FEX_CTL_CLIENT_REPLY_MAX);
 				break;
 			}
 			cap = cap != 0 ? cap * 2 : 65536 * 2;
 			nb = realloc(buf, cap);
 			if (nb == NULL) {
-				rc = fail(-ENOMEM, err, len, "out of memory");
+				rc = fex_fail(-ENOMEM, err, len, "out of memory");
 				break;
 			}
 			buf = nb;
@@ -135,7 +119,7 @@ recv_line(struct fex_ctl_client *c, char **line, char *err, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rc = fail(-ECONNRESET, err, len, "%s closed the connection before "
+			rc = fex_fail(-ECONNRESET, err, len, "%s closed the connection before "
 				  "replying%s%s", c->path, n < 0 ? ": " : "",
 				  n < 0 ? strerror(errno) : "");
 			break;
@@ -161,7 +145,7 @@ fex_ctl_client_call(struct fex_ctl_client *c, const char *method, json_t *params
 	char *line = NULL;
 
 	if (c->fd < 0) {
-		*rc = fail(-ENOTCONN, err, len, "not connected to fexpath");
+		*rc = fex_fail(-ENOTCONN, err, len, "not connected to fexpath");
 		return NULL;
 	}
 	req = json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", (int)c->next_id++,
@@ -173,11 +157,11 @@ fex_ctl_client_call(struct fex_ctl_client *c, const char *method, json_t *params
 	line = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (line == NULL) {
-		*rc = fail(-ENOMEM, err, len, "out of memory");
+		*rc = fex_fail(-ENOMEM, err, len, "out of memory");
 		return NULL;
 	}
 	if (send_all(c->fd, line, strlen(line)) < 0 || send_all(c->fd, "\n", 1) < 0) {
-		*rc = fail(-EPIPE, err, len, "cannot send to %s: %s", c->path,
+		*rc = fex_fail(-EPIPE, err, len, "cannot send to %s: %s", c->path,
 			   strerror(errno));
 		free(line);
 		fex_ctl_client_close(c);
@@ -193,7 +177,7 @@ fex_ctl_client_call(struct fex_ctl_client *c, const char *method, json_t *params
 	resp = json_loads(line, 0, &jerr);
 	free(line);
 	if (!json_is_object(resp)) {
-		*rc = fail(-EPROTO, err, len, "the reply from %s is not JSON-RPC: %s",
+		*rc = fex_fail(-EPROTO, err, len, "the reply from %s is not JSON-RPC: %s",
 			   c->path, resp == NULL ? jerr.text : "not an object");
 		json_decref(resp);
 		fex_ctl_client_close(c);

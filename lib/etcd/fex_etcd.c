@@ -17,21 +17,6 @@
 
 #define RESPONSE_MAX	(256u * 1024 * 1024)	/* a larger answer is refused */
 
-/* ---------------------------------------------------------------- errors */
-
-int
-etcd_fail(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 /* ---------------------------------------------------------------- client */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -52,11 +37,11 @@ fex_etcd_create(const char *endpoints, unsigned int timeout_ms,
 
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK) {
-		etcd_fail(0, err, errlen, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+		fex_fail(0, err, errlen, "libcurl: %s", curl_easy_strerror(curl_init_rc));
 		return NULL;
 	}
 	if (endpoints == NULL || endpoints[0] == '\0') {
-		etcd_fail(0, err, errlen, "no etcd endpoint given; give "
+		fex_fail(0, err, errlen, "no etcd endpoint given; give "
 			  "http://HOST:PORT[,http://HOST:PORT...]");
 		return NULL;
 	}
@@ -70,17 +55,17 @@ fex_etcd_create(const char *endpoints, unsigned int timeout_ms,
 		size_t n = strlen(tok);
 
 		if (strncmp(tok, "http://", 7) != 0 && strncmp(tok, "https://", 8) != 0) {
-			etcd_fail(0, err, errlen, "etcd endpoint '%.64s': not a URL; "
+			fex_fail(0, err, errlen, "etcd endpoint '%.64s': not a URL; "
 				  "allowed: http://HOST:PORT or https://HOST:PORT", tok);
 			goto out_free;
 		}
 		if (n > FEX_ETCD_URL_MAX) {
-			etcd_fail(0, err, errlen, "etcd endpoint '%.64s...': longer than "
+			fex_fail(0, err, errlen, "etcd endpoint '%.64s...': longer than "
 				  "%d characters", tok, FEX_ETCD_URL_MAX);
 			goto out_free;
 		}
 		if (e->n == FEX_ETCD_ENDPOINTS_MAX) {
-			etcd_fail(0, err, errlen, "more than %d etcd endpoints",
+			fex_fail(0, err, errlen, "more than %d etcd endpoints",
 				  FEX_ETCD_ENDPOINTS_MAX);
 			goto out_free;
 		}
@@ -92,7 +77,7 @@ fex_etcd_create(const char *endpoints, unsigned int timeout_ms,
 		e->n++;
 	}
 	if (e->n == 0) {
-		etcd_fail(0, err, errlen, "no etcd endpoint in '%.64s'", endpoints);
+		fex_fail(0, err, errlen, "no etcd endpoint in '%.64s'", endpoints);
 		goto out_free;
 	}
 	e->h = curl_easy_init();
@@ -112,7 +97,7 @@ fex_etcd_create(const char *endpoints, unsigned int timeout_ms,
 	free(list);
 	return e;
 out_nomem:
-	etcd_fail(0, err, errlen, "out of memory");
+	fex_fail(0, err, errlen, "out of memory");
 out_free:
 	free(list);
 	fex_etcd_free(e);
@@ -290,7 +275,7 @@ request(struct fex_etcd *e, const char *path, json_t *body, json_t **resp,
 
 	*resp = NULL;
 	if (data == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "out of memory");
 	for (tries = 0; tries < e->n; tries++) {
 		json_error_t jerr;
 		CURLcode c;
@@ -338,7 +323,7 @@ request(struct fex_etcd *e, const char *path, json_t *body, json_t **resp,
 			etcd_next_endpoint(e);
 			continue;
 		}
-		rc = etcd_fail(-EIO, err, errlen, "etcd %s: %s", e->url[e->cur],
+		rc = fex_fail(-EIO, err, errlen, "etcd %s: %s", e->url[e->cur],
 			       etcd_error_message(r));
 		json_decref(r);
 		free(data);
@@ -348,10 +333,10 @@ request(struct fex_etcd *e, const char *path, json_t *body, json_t **resp,
 	free(data);
 	free(b.p);
 	if (rc == -ENOMEM)
-		return etcd_fail(rc, err, errlen, "out of memory");
+		return fex_fail(rc, err, errlen, "out of memory");
 	if (timed_out)
 		rc = -ETIMEDOUT;
-	return etcd_fail(rc, err, errlen, "%s", notes);
+	return fex_fail(rc, err, errlen, "%s", notes);
 }
 
 /* ---------------------------------------------------------------- calls */
@@ -367,7 +352,7 @@ call(struct fex_etcd *e, const char *path, json_t *req, json_t **resp,
 	int rc;
 
 	if (req == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "out of memory");
 	rc = request(e, path, req, &r, err, errlen);
 	json_decref(req);
 	if (rc < 0)
@@ -409,7 +394,7 @@ fex_etcd_range(struct fex_etcd *e, const char *key, bool prefix,
 	rc = etcd_kvs_decode(json_object_get(resp, "kvs"), out);
 	json_decref(resp);
 	if (rc < 0)
-		return etcd_fail(rc, err, errlen, "etcd range: %s",
+		return fex_fail(rc, err, errlen, "etcd range: %s",
 				 rc == -ENOMEM ? "out of memory" : "bad key or value encoding");
 	return 0;
 }
@@ -534,7 +519,7 @@ fex_etcd_txn(struct fex_etcd *e, const struct fex_etcd_cmp *cmp, size_t ncmp,
 		if ((unsigned int)cmp[i].target > FEX_ETCD_VERSION ||
 		    (unsigned int)cmp[i].result > FEX_ETCD_LESS) {
 			json_decref(c);
-			return etcd_fail(-EINVAL, err, errlen, "etcd txn: bad compare");
+			return fex_fail(-EINVAL, err, errlen, "etcd txn: bad compare");
 		}
 		o = json_pack("{s:s, s:s, s:o}", "target", target_names[cmp[i].target],
 			      "result", result_names[cmp[i].result],
@@ -562,7 +547,7 @@ fex_etcd_txn(struct fex_etcd *e, const struct fex_etcd_cmp *cmp, size_t ncmp,
 		out->kvs.revision = out->revision;
 		if (rc < 0) {
 			json_decref(resp);
-			return etcd_fail(rc, err, errlen, "etcd txn: bad key or value encoding");
+			return fex_fail(rc, err, errlen, "etcd txn: bad key or value encoding");
 		}
 		break;
 	}
@@ -593,7 +578,7 @@ fex_etcd_lease_grant(struct fex_etcd *e, int64_t ttl_s, int64_t *id,
 		*granted_s = etcd_int(resp, "TTL");
 	json_decref(resp);
 	if (*id == 0)
-		return etcd_fail(-EPROTO, err, errlen, "etcd lease grant: no lease id "
+		return fex_fail(-EPROTO, err, errlen, "etcd lease grant: no lease id "
 				 "in the answer");
 	return 0;
 }
@@ -626,6 +611,6 @@ fex_etcd_lease_revoke(struct fex_etcd *e, int64_t id, char *err, size_t errlen)
 	if (rc == -EIO && strstr(msg, "lease not found") != NULL)
 		return 0;
 	if (rc < 0)
-		etcd_fail(rc, err, errlen, "%s", msg);
+		fex_fail(rc, err, errlen, "%s", msg);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include <fex_fail.h>
+
 #include "fex_etcd.h"
 
 struct fex_etcd {
@@ -31,8 +33,6 @@ struct etcd_buf {
 	size_t cap;
 };
 
-int etcd_fail(int rc, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 int64_t etcd_int(const json_t *o, const char *name);
 json_t *etcd_str_int(int64_t v);
 json_t *etcd_b64(const void *data, size_t len);

@@ -224,13 +224,13 @@ fex_etcd_watch(struct fex_etcd *e, const char *key, bool prefix,
 	    (start_revision > 0 &&
 	     json_object_set_new(cr, "start_revision", etcd_str_int(start_revision)) < 0)) {
 		json_decref(cr);
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "out of memory");
 	}
 	req = json_pack("{s:o}", "create_request", cr);
 	body = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (body == NULL)
-		return etcd_fail(-ENOMEM, err, errlen, "out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "out of memory");
 	for (tries = 0; tries < e->n && !woken(e); tries++) {
 		const char *url = e->url[e->cur];
 		CURLcode c;
@@ -249,7 +249,7 @@ fex_etcd_watch(struct fex_etcd *e, const char *key, bool prefix,
 			if (rc == -ECONNRESET || rc == -EPROTO)
 				etcd_next_endpoint(e);
 			if (rc < 0 && w.msg[0] != '\0')
-				etcd_fail(rc, err, errlen, "etcd watch %s: %s", url, w.msg);
+				fex_fail(rc, err, errlen, "etcd watch %s: %s", url, w.msg);
 			free(w.in.p);
 			free(body);
 			return rc;
@@ -268,5 +268,5 @@ fex_etcd_watch(struct fex_etcd *e, const char *key, bool prefix,
 	free(body);
 	if (woken(e))
 		return 0;
-	return etcd_fail(rc, err, errlen, "etcd watch: %s", notes);
+	return fex_fail(rc, err, errlen, "etcd watch: %s", notes);
 }
