@@ -264,31 +264,24 @@ fex_lv_preassociate(struct fex_lv_rpc *r, const struct fex_lv_domain *d,
 	return rc;
 }
 
-int
-fex_lv_ensure(struct fex_lv_rpc *r, const struct fex_lv_domain *d,
-	      const struct fex_lv_log *log)
+/* What fexpath has for v (had, or NULL) is enough: any VIF when only a
+ * preassociation is wanted; associated (or down) with its profile else. */
+static bool
+vif_enough(const json_t *had, const struct fex_lv_vnic *v, bool associate)
 {
-	unsigned int i;
-	json_t *vifs;
-	int rc = 0;
-
-	if (d->n_vnics == 0)
-		return 0;
-	vifs = fex_lv_vif_list(r, log);
-	if (vifs == NULL)
-		return -1;
-	for (i = 0; i < d->n_vnics; i++)
-		if (vif_find(vifs, d->uuid, &d->vnic[i]) == NULL &&
-		    bind_one(r, "vif.preassociate", d, &d->vnic[i], NULL, log) < 0)
-			rc = -1;
-	json_decref(vifs);
-	return rc;
+	if (had == NULL || !associate)
+		return had != NULL;
+	return strcmp(jstr(had, "profile"), v->profile) == 0 &&
+	       (strcmp(jstr(had, "state"), "associated") == 0 ||
+		strcmp(jstr(had, "state"), "down") == 0);
 }
 
-int
-fex_lv_associate(struct fex_lv_rpc *r, const struct fex_lv_domain *d,
-		 const struct fex_lv_log *log)
+/* Ask fexpath only for what is missing of d's vNICs. */
+static int
+bind_missing(struct fex_lv_rpc *r, const struct fex_lv_domain *d, bool associate,
+	     const struct fex_lv_log *log)
 {
+	const char *method = associate ? "vif.associate" : "vif.preassociate";
 	unsigned int i;
 	json_t *vifs;
 	int rc = 0;
@@ -301,16 +294,26 @@ fex_lv_associate(struct fex_lv_rpc *r, const struct fex_lv_domain *d,
 	for (i = 0; i < d->n_vnics; i++) {
 		const json_t *had = vif_find(vifs, d->uuid, &d->vnic[i]);
 
-		/* associated with this profile already: nothing to ask */
-		if (had != NULL && strcmp(jstr(had, "profile"), d->vnic[i].profile) == 0 &&
-		    (strcmp(jstr(had, "state"), "associated") == 0 ||
-		     strcmp(jstr(had, "state"), "down") == 0))
-			continue;
-		if (bind_one(r, "vif.associate", d, &d->vnic[i], had, log) < 0)
+		if (!vif_enough(had, &d->vnic[i], associate) &&
+		    bind_one(r, method, d, &d->vnic[i], had, log) < 0)
 			rc = -1;
 	}
 	json_decref(vifs);
 	return rc;
+}
+
+int
+fex_lv_ensure(struct fex_lv_rpc *r, const struct fex_lv_domain *d,
+	      const struct fex_lv_log *log)
+{
+	return bind_missing(r, d, false, log);
+}
+
+int
+fex_lv_associate(struct fex_lv_rpc *r, const struct fex_lv_domain *d,
+		 const struct fex_lv_log *log)
+{
+	return bind_missing(r, d, true, log);
 }
 
 int
