@@ -53,7 +53,7 @@ peer_run(void *arg)
 		break;
 	case REPLY_SPLIT:
 		CU_ASSERT(write(fd, reply, 10) == 10);
-		usleep(20000);
+		usleep(20000);	/* two reads for the client, not a wait on it */
 		CU_ASSERT(write(fd, reply + 10, strlen(reply) - 10) ==
 			  (ssize_t)strlen(reply) - 10);
 		break;
