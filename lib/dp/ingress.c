@@ -77,11 +77,19 @@ txbuf_flush(struct fex_worker *w, uint16_t port)
 		return false;
 	}
 	sent = fex_port_tx(port, 0, b->m, b->n);
-	for (i = 0; i < sent; i++) {
-		struct fex_vif_counters *c = &w->rd.cnt[b->vif[i]];
+	/* counted per run of one VIF (a port has one): a counter in memory
+	 * added to once per frame would chain every frame to the last one */
+	for (i = 0; i < sent; ) {
+		const uint16_t vif = b->vif[i];
+		uint64_t bytes = 0;
+		uint16_t j = i;
 
-		fex_vif_cnt_add(c, FEX_VIF_CNT_TX_PACKETS, 1);
-		fex_vif_cnt_add(c, FEX_VIF_CNT_TX_BYTES, b->len[i]);
+		do
+			bytes += b->len[j];
+		while (++j < sent && b->vif[j] == vif);
+		fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_TX_PACKETS, j - i);
+		fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_TX_BYTES, bytes);
+		i = j;
 	}
 	left = b->n - sent;
 	if (likely(left == 0)) {
@@ -106,28 +114,48 @@ txbuf_flush(struct fex_worker *w, uint16_t port)
 	return true;
 }
 
+/* Queue n frames of VIF `vif` for its port, in order; sent whenever a
+ * full burst waits. What finds no room even after a flush is dropped. */
 static inline void
-txbuf_put(struct fex_worker *w, uint16_t port, uint16_t vif, struct rte_mbuf *m)
+txbuf_put_run(struct fex_worker *w, uint16_t port, uint16_t vif,
+	      struct rte_mbuf **m, uint16_t n)
 {
 	struct fex_txbuf *b = &w->txbuf[port];
 
-	if (unlikely(b->n == FEX_BURST)) {
-		txbuf_flush(w, port);
-		if (b->n == FEX_BURST) {	/* still refused: no room */
-			fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_DROP_TX_FULL, 1);
-			rte_pktmbuf_free(m);
-			return;
+	while (n != 0) {
+		uint16_t k, room, at;
+
+		if (unlikely(b->n == FEX_BURST)) {
+			txbuf_flush(w, port);
+			if (b->n == FEX_BURST) {	/* still refused: no room */
+				fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_DROP_TX_FULL, n);
+				rte_pktmbuf_free_bulk(m, n);
+				return;
+			}
 		}
+		if (!b->listed) {
+			b->listed = true;
+			w->dirty[w->dirty_n++] = port;
+		}
+		at = b->n;
+		room = RTE_MIN(n, (uint16_t)(FEX_BURST - at));
+		for (k = 0; k < room; k++) {
+			b->vif[at + k] = vif;
+			b->len[at + k] = rte_pktmbuf_pkt_len(m[k]);
+			b->m[at + k] = m[k];
+		}
+		b->n = (uint16_t)(at + room);
+		m += room;
+		n -= room;
+		if (unlikely(b->n == FEX_BURST))
+			txbuf_flush(w, port);	/* stays listed */
 	}
-	if (!b->listed) {
-		b->listed = true;
-		w->dirty[w->dirty_n++] = port;
-	}
-	b->vif[b->n] = vif;
-	b->len[b->n] = rte_pktmbuf_pkt_len(m);
-	b->m[b->n++] = m;
-	if (unlikely(b->n == FEX_BURST))
-		txbuf_flush(w, port);	/* stays listed */
+}
+
+static inline void
+txbuf_put(struct fex_worker *w, uint16_t port, uint16_t vif, struct rte_mbuf *m)
+{
+	txbuf_put_run(w, port, vif, &m, 1);
 }
 
 void
@@ -293,16 +321,31 @@ struct ingress_hit {
 	uint8_t hl;		/* bytes to strip: VIF tag [+ 802.1Q tag] */
 	struct fex_meter *meter;	/* ingress policer, NULL when off */
 	const struct fex_profile_rt *p;
+	uint16_t vif;
+	uint16_t n;		/* frames of this verdict not yet queued */
+	struct rte_mbuf *run[FEX_BURST];
 };
+
+/* Queue the frames the verdict collected: one append for the run, not a
+ * buffer update per frame. Before any other frame is queued (order). */
+static inline void
+hit_flush(struct fex_worker *w, struct ingress_hit *hit)
+{
+	if (hit->n != 0) {
+		txbuf_put_run(w, hit->port, hit->vif, hit->run, hit->n);
+		hit->n = 0;
+	}
+}
 
 /* The common frame: unicast, to an active VIF whose port this worker
  * owns. false: not that case (nothing done, nothing counted). */
-static inline bool
-unicast_here(struct fex_worker *w, uint64_t now, struct rte_mbuf *m, uint32_t vl,
+static __rte_always_inline bool
+unicast_here(struct fex_worker *w, uint64_t now, struct rte_mbuf *m,
+	     enum fex_tag_mode mode, uint32_t vl,
 	     uint16_t dvif, struct ingress_hit *hit)
 {
 	const struct fex_vif_table *t = w->rd.t;
-	const unsigned int tl = fex_tag_len(w->dp->mode);
+	const unsigned int tl = fex_tag_len(mode);
 	struct fex_vif_counters *c = &w->rd.cnt[dvif];
 	uint32_t len = rte_pktmbuf_pkt_len(m) - tl;
 	uint8_t *d;
@@ -316,6 +359,7 @@ unicast_here(struct fex_worker *w, uint64_t now, struct rte_mbuf *m, uint32_t vl
 		if (!fex_vif_active(t, v) || w->dp->owner[v->port] != (int)w->id ||
 		    !fex_tag_writable(m))
 			return false;	/* counted or handed off by route() */
+		hit_flush(w, hit);
 		vl_hdr(vl, len, &h);
 		if (unlikely(fex_policy_ingress_vlan(p, &h, &a) != FEX_PASS)) {
 			fex_vif_cnt_add(c, FEX_VIF_CNT_DROP_VLAN, 1);
@@ -328,6 +372,7 @@ unicast_here(struct fex_worker *w, uint64_t now, struct rte_mbuf *m, uint32_t vl
 		hit->meter = fex_meter_profile_on(&p->ingress_meter) ?
 			     &t->rt[dvif].ingress : NULL;
 		hit->p = p;
+		hit->vif = dvif;
 	} else if (unlikely(!fex_tag_writable(m))) {
 		return false;
 	}
@@ -342,19 +387,22 @@ unicast_here(struct fex_worker *w, uint64_t now, struct rte_mbuf *m, uint32_t vl
 	m->data_off = (uint16_t)(m->data_off + hit->hl);
 	m->data_len = (uint16_t)(m->data_len - hit->hl);
 	m->pkt_len -= hit->hl;
-	txbuf_put(w, hit->port, dvif, m);
+	hit->run[hit->n++] = m;
 	return true;
 }
 
-void
-fex_dp_ingress(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
-	       uint16_t n)
+/* fex_dp_ingress() for one tag mode, a constant here: the parse takes
+ * its fields from the header words at fixed offsets. */
+static __rte_always_inline void
+ingress_burst(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
+	      uint16_t n, enum fex_tag_mode mode)
 {
-	struct fex_dp *dp = w->dp;
-	struct ingress_hit hit = { .key = 0 };
+	struct ingress_hit hit;
 	uint64_t bytes = 0;
 	uint16_t i;
 
+	hit.key = 0;	/* no verdict yet (a VIF id is never 0) */
+	hit.n = 0;
 	for (i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
@@ -364,7 +412,7 @@ fex_dp_ingress(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
 		int rc;
 
 		bytes += rte_pktmbuf_pkt_len(m);
-		rc = fex_tag_parse(m, dp->mode, FEX_TAG_DIR_DOWN, &ti);
+		rc = fex_tag_parse(m, mode, FEX_TAG_DIR_DOWN, &ti);
 		if (unlikely(rc != 0)) {
 			fex_dp_cnt_add(&w->st, rc == -FEX_TAG_ERR_DIRECTION ?
 				       FEX_DP_DROP_DIRECTION : FEX_DP_DROP_MALFORMED, 1);
@@ -373,21 +421,41 @@ fex_dp_ingress(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
 			continue;
 		}
 		if (unlikely(ti.ptr)) {
+			hit_flush(w, &hit);
 			flood(w, now, m, &ti);
 			continue;
 		}
 		vl = vl_pack(ti.dvif, &ti);
-		if (likely(dp->mode != FEX_TAG_NONE &&
-			   unicast_here(w, now, m, vl, ti.dvif, &hit)))
+		if (likely(mode != FEX_TAG_NONE &&
+			   unicast_here(w, now, m, mode, vl, ti.dvif, &hit)))
 			continue;
+		hit_flush(w, &hit);
 		if (unlikely(!vif_usable(w, ti.dvif))) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		route(w, now, ti.dvif, m, vl);
 	}
+	hit_flush(w, &hit);
 	fex_dp_cnt_add(&w->st, FEX_DP_UPLINK_RX_PACKETS, n);
 	fex_dp_cnt_add(&w->st, FEX_DP_UPLINK_RX_BYTES, bytes);
+}
+
+void
+fex_dp_ingress(struct fex_worker *w, uint64_t now, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	switch (w->dp->mode) {
+	case FEX_TAG_VNTAG:
+		ingress_burst(w, now, pkts, n, FEX_TAG_VNTAG);
+		break;
+	case FEX_TAG_ETAG:
+		ingress_burst(w, now, pkts, n, FEX_TAG_ETAG);
+		break;
+	default:
+		ingress_burst(w, now, pkts, n, FEX_TAG_NONE);
+		break;
+	}
 }
 
 void

@@ -85,6 +85,7 @@ test_egress_untagged(void)
 	unsigned int i;
 
 	test_begin();
+	p.mac_forging = FEX_MAC_FORGING_DENY;
 	profile_put(&p);
 	vif_put(7, P7, "p", true);
 	t = fex_vif_reader_snapshot(&w0->rd);
@@ -92,24 +93,72 @@ test_egress_untagged(void)
 	pr = fex_vif_profile(t, v);
 	for (i = 0; i < 3; i++)
 		pk[i] = vm(i, &mac[7], NO_VLAN, 0, 0, 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 3, 7, 300), 3);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 3, 7, 300,
+			       100), 3);
 	for (i = 0; i < 3; i++) {
 		CHECK_UP(pk[i], mode, i, 7, 0, TCI(0, 0, 10));
 		EXPECT(w0->eg_len[i], rte_pktmbuf_pkt_len(pk[i]));
+		EXPECT(w0->eg_vmlen[i], 100);
 	}
 	rte_pktmbuf_free_bulk(pk, 3);
+	/* a forged source MAC (mac_forging deny), or a first segment of
+	 * less than two words: not this path, nothing changed */
+	pk[0] = vm(0, &mac[7], NO_VLAN, 0, 0, 100);
+	pk[1] = vm(1, &mac[8], NO_VLAN, 0, 0, 100);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200,
+			       100), 0);
+	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 100);
+	EXPECT(rte_pktmbuf_pkt_len(pk[1]), 100);
+	rte_pktmbuf_trim(pk[0], 100 - 15);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 1, 7, 15,
+			       15), 0);
+	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 15);
+	rte_pktmbuf_free_bulk(pk, 2);
 	/* a tagged frame, or a frame the uplink MTU refuses: not this path,
 	 * nothing changed */
 	pk[0] = vm(0, &mac[7], NO_VLAN, 0, 0, 100);
 	pk[1] = vm(1, &mac[7], 10, 0, 0, 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200), 0);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200,
+			       100), 0);
 	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 100);
 	EXPECT(rte_pktmbuf_pkt_len(pk[1]), 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 100, pk, 1, 7, 100), 0);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 100, pk, 1, 7, 100,
+			       100), 0);
 	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 100);
 	fex_vif_reader_quiescent(&w0->rd);
 	rte_pktmbuf_free_bulk(pk, 2);
 	VIF_EXPECT(7, 0);			/* the caller counts */
+	test_end();
+}
+
+/* The common burst's store loop on its own: each frame tagged from the
+ * two words read of it, both lengths kept for the send and the shaper. */
+static void
+test_egress_push_all(void)
+{
+	const unsigned int add = fex_tag_len(mode) + FEX_VLAN_LEN;
+	struct fex_tag_up_words u;
+	struct fex_hdr_words h[2];
+	struct rte_mbuf *pk[2];
+	uint8_t hdr[16];
+	unsigned int i;
+
+	test_begin();
+	fex_tag_write_up(hdr, mode, 7, 0);
+	fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
+	fex_tag_wr16(hdr + add - 2, TCI(0, 0, 10));
+	fex_tag_up_words_make(&u, hdr, add);
+	for (i = 0; i < 2; i++) {
+		pk[i] = vm(i, &mac[7], NO_VLAN, 0, 0, 100 + i);
+		fex_hdr_words_load(rte_pktmbuf_mtod(pk[i], uint8_t *), &h[i], 2);
+	}
+	egress_push_all(w0, pk, 2, &u, add);
+	for (i = 0; i < 2; i++) {
+		CHECK_UP(pk[i], mode, i, 7, 0, TCI(0, 0, 10));
+		EXPECT(w0->eg_vmlen[i], 100 + i);
+		EXPECT(w0->eg_len[i], 100 + i + add);
+	}
+	rte_pktmbuf_free_bulk(pk, 2);
 	test_end();
 }
 
@@ -225,6 +274,61 @@ test_txbuf_put(void)
 	test_end();
 }
 
+/* A run goes in as one append, after what waits, in order; a buffer that
+ * holds two VIFs' frames (a port changing hands) counts each its own. */
+static void
+test_txbuf_put_run(void)
+{
+	struct fex_port_conf pc = { .nb_rxq = 1, .nb_txq = 1, .nb_rxd = 64,
+				    .nb_txd = 64, .pool = pool };
+	struct fex_profile p = prof("p", 10);
+	struct ingress_hit hit = { .key = 0, .n = 0 };
+	struct rte_mbuf *m[4], *got[8];
+	uint16_t port, peer, n;
+	char err[256];
+
+	test_begin();
+	CU_ASSERT_EQUAL_FATAL(fex_port_open("ring:dprun", &pc, &port, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_port_open("ring:dprun", &pc, &peer, err, sizeof(err)), 0);
+	dp->owner[port] = 0;
+	profile_put(&p);
+	vif_put(7, port, "p", true);
+	vif_put(8, P8, "p", true);
+	fex_vif_reader_snapshot(&w0->rd);
+	m[0] = plain(0, NO_VLAN, 0, 100);
+	m[1] = plain(1, NO_VLAN, 0, 120);
+	m[2] = plain(2, NO_VLAN, 0, 130);
+	m[3] = plain(3, NO_VLAN, 0, 140);
+	txbuf_put(w0, port, 7, m[0]);
+	txbuf_put_run(w0, port, 8, &m[1], 2);
+	EXPECT(txb(w0, port)->n, 3);
+	CHECK_TX(w0, port, 0, 7, 0, false);
+	CHECK_TX(w0, port, 1, 8, 1, false);
+	CHECK_TX(w0, port, 2, 8, 2, false);
+	EXPECT(w0->dirty_n, 1);
+	hit.port = P8;
+	hit.vif = 8;
+	hit.run[hit.n++] = m[3];
+	hit_flush(w0, &hit);
+	EXPECT(hit.n, 0);
+	EXPECT(txb(w0, P8)->n, 1);
+	CHECK_TX(w0, P8, 0, 8, 3, false);
+	txbuf_flush(w0, port);
+	EXPECT(txb(w0, port)->n, 0);
+	fex_vif_reader_quiescent(&w0->rd);
+	VIF_EXPECT(7, V(TX_PACKETS) = 1, V(TX_BYTES) = 100);
+	VIF_EXPECT(8, V(TX_PACKETS) = 2, V(TX_BYTES) = 120 + 130);
+	n = fex_port_rx(peer, 0, got, RTE_DIM(got));
+	EXPECT(n, 3);
+	rte_pktmbuf_free_bulk(got, n);
+	EXPECT(fex_dp_ingress_drain(w0), 1);	/* the run queued for P8 */
+	vif_del(7);				/* let go of the ring port */
+	dp->owner[port] = -1;
+	CU_ASSERT_EQUAL(fex_port_close(port), 0);
+	CU_ASSERT_EQUAL(fex_port_close(peer), 0);
+	test_end();
+}
+
 static void
 test_deliver(void)
 {
@@ -306,7 +410,7 @@ static void
 test_unicast_here(void)
 {
 	struct fex_profile p = prof("in", 10);
-	struct ingress_hit hit = { .key = 0 };
+	struct ingress_hit hit = { .key = 0, .n = 0 };
 	const unsigned int tl = fex_tag_len(mode);
 	struct rte_mbuf *m;
 
@@ -316,19 +420,26 @@ test_unicast_here(void)
 	vif_put(7, P7, "in", true);
 	vif_put(11, P11, "in", true);
 	fex_vif_reader_snapshot(&w0->rd);
-	OK(unicast_here(w0, 0, fab(0, 7, 20, 1, 100), vl_of(7, 20, 1), 7, &hit));
+	OK(unicast_here(w0, 0, fab(0, 7, 20, 1, 100), mode, vl_of(7, 20, 1), 7, &hit));
 	EXPECT(hit.key, vl_of(7, 20, 1));
 	EXPECT(hit.port, P7);
+	EXPECT(hit.vif, 7);
 	EXPECT(hit.hl, tl);
 	OK(hit.meter == NULL);			/* no ingress policer */
-	/* the same dvif and TCI: the verdict kept */
-	OK(unicast_here(w0, 0, fab(1, 7, 20, 1, 100), vl_of(7, 20, 1), 7, &hit));
-	OK(unicast_here(w0, 0, fab(2, 7, 10, 0, 100), vl_of(7, 10, 0), 7, &hit));
+	/* the same dvif and TCI: the verdict kept, the frame joins the run */
+	OK(unicast_here(w0, 0, fab(1, 7, 20, 1, 100), mode, vl_of(7, 20, 1), 7, &hit));
+	EXPECT(hit.n, 2);
+	EXPECT(txb(w0, P7)->n, 0);		/* queued when the run ends */
+	/* a new verdict: the run is queued first */
+	OK(unicast_here(w0, 0, fab(2, 7, 10, 0, 100), mode, vl_of(7, 10, 0), 7, &hit));
+	EXPECT(txb(w0, P7)->n, 2);
+	EXPECT(hit.n, 1);
 	EXPECT(hit.hl, tl + FEX_VLAN_LEN);	/* the native tag goes too */
-	OK(unicast_here(w0, 0, fab(3, 7, 30, 0, 100), vl_of(7, 30, 0), 7, &hit));
+	OK(unicast_here(w0, 0, fab(3, 7, 30, 0, 100), mode, vl_of(7, 30, 0), 7, &hit));
+	EXPECT(hit.n, 0);
 	/* another worker's VIF: not this case, nothing done or counted */
 	m = fab(4, 11, 20, 0, 100);
-	OK(!unicast_here(w0, 0, m, vl_of(11, 20, 0), 11, &hit));
+	OK(!unicast_here(w0, 0, m, mode, vl_of(11, 20, 0), 11, &hit));
 	fex_vif_reader_quiescent(&w0->rd);
 	EXPECT(rte_pktmbuf_pkt_len(m), 100 + tl);
 	rte_pktmbuf_free(m);
@@ -405,6 +516,34 @@ test_uplink_rx(void)
 	CHECK_TX(w0, P7, 0, 7, 0, true);
 	DP_EXPECT(w0, D(UPLINK_RX_PACKETS) = 1, D(UPLINK_RX_BYTES) = 100 + fex_tag_len(mode));
 	OK(rte_ring_dequeue(up_port.tx, (void **)&m) != 0);	/* nothing sent */
+	test_end();
+}
+
+/* One tag mode's loop: parse once, the common frames as runs, the
+ * others routed, the burst counted. */
+static void
+test_ingress_burst(void)
+{
+	struct fex_profile p = prof("in", 10);
+	struct rte_mbuf *pk[4];
+
+	test_begin();
+	profile_put(&p);
+	vif_put(7, P7, "in", true);
+	vif_put(11, P11, "in", true);
+	fex_vif_reader_snapshot(&w0->rd);
+	pk[0] = fab(0, 7, 10, 0, 100);
+	pk[1] = fab(1, 7, 10, 0, 100);
+	pk[2] = fab(2, 11, 10, 0, 100);		/* worker 1's: handed off */
+	pk[3] = fab(3, 7, 10, 0, 100);
+	ingress_burst(w0, 0, pk, 4, mode);
+	fex_vif_reader_quiescent(&w0->rd);
+	EXPECT(txb(w0, P7)->n, 3);
+	CHECK_TX(w0, P7, 0, 7, 0, true);
+	CHECK_TX(w0, P7, 1, 7, 1, true);
+	CHECK_TX(w0, P7, 2, 7, 3, true);
+	DP_EXPECT(w0, D(UPLINK_RX_PACKETS) = 4,
+		  D(UPLINK_RX_BYTES) = 4 * (100 + fex_tag_len(mode)), D(HANDOFFS) = 1);
 	test_end();
 }
 
@@ -485,14 +624,17 @@ static const struct dp_test tests[] = {
 	{ "dp_priv.h fex_dp_cnt_add", test_cnt_add, M_VN },
 	{ "egress.c hdr_of", test_hdr_of, M_VN },
 	{ "egress.c egress_untagged", test_egress_untagged, M_ALL },
+	{ "egress.c egress_push_all", test_egress_push_all, M_ALL },
 	{ "egress.c push", test_push, M_ALL },
 	{ "egress.c push_with_tci", test_push_with_tci, M_ALL },
 	{ "ingress.c vl_pack, vl_hdr", test_vl, M_VN },
 	{ "ingress.c txbuf_put", test_txbuf_put, M_VN },
+	{ "ingress.c txbuf_put_run, hit_flush, txbuf_flush", test_txbuf_put_run, M_VN },
 	{ "ingress.c deliver", test_deliver, M_TAGS },
 	{ "ingress.c route, worker.c handoff_rx", test_route_handoff_rx, M_TAGS },
 	{ "ingress.c vif_usable", test_vif_usable, M_VN },
 	{ "ingress.c unicast_here", test_unicast_here, M_TAGS },
+	{ "ingress.c ingress_burst", test_ingress_burst, M_TAGS },
 	{ "worker.c uplink_rx", test_uplink_rx, M_TAGS },
 	{ "worker.c vnic_rx", test_vnic_rx, M_ALL },
 	{ "worker.c vf_rx", test_vf_rx, M_VN },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Every `static inline` of the fast path (lib/dp, lib/tag, lib/vif,
-# lib/qos: headers and sources) has a call site in a unit test: the code
+# Every `static inline` (or `static __rte_always_inline`) of the fast path
+# (lib/dp, lib/tag, lib/vif, lib/qos: headers and sources) has a call site
+# in a unit test: the code
 # the product runs is the code the tests call (issue 14). A call counts
 # only when it is written in a test_*.c or fuzz_*.c file; one reached
 # through another inline does not, so a helper cannot hide behind the
@@ -29,9 +30,9 @@ defs=$(awk '
 		return s
 	}
 	pending { n = name_of($0); if (n != "") print FILENAME ":" n; pending = 0; next }
-	/^[ \t]*static[ \t]+inline[ \t]/ {
+	/^[ \t]*static[ \t]+(inline|__rte_always_inline)[ \t]/ {
 		rest = $0
-		sub(/^[ \t]*static[ \t]+inline[ \t]+/, "", rest)
+		sub(/^[ \t]*static[ \t]+(inline|__rte_always_inline)[ \t]+/, "", rest)
 		# TYPE name(...) on one line, else the name opens the next line
 		if (rest ~ /\(/) { n = name_of(rest); if (n != "") print FILENAME ":" n }
 		else pending = 1
