@@ -39,78 +39,49 @@ hdr_of(const struct rte_mbuf *m, struct fex_pkt_hdr *h)
 	}
 }
 
-/* Tag every frame of the common burst: @add is a constant at each call. */
-static __rte_always_inline void
-egress_push_all(struct fex_worker *w, struct rte_mbuf **pkts, uint16_t n,
-		const struct fex_tag_up_words *u, unsigned int add)
-{
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-		struct fex_hdr_words h;
-
-		fex_hdr_words_load(rte_pktmbuf_mtod(pkts[i], const uint8_t *), &h, 2);
-		fex_tag_push_words(pkts[i], &h, u, add);
-		w->eg_vmlen[i] = len;
-		w->eg_len[i] = len + add;
-	}
-}
-
-/* The common burst (see the top): each frame's first 16 bytes are read
- * once, as two words, and written back tagged as two or three. Returns
- * n with every frame tagged, or 0 with nothing changed and nothing
- * counted but a policer refill. */
+/* The common burst (see the top). Returns n with every frame tagged, or
+ * 0 with nothing changed and nothing counted but a policer refill. */
 static inline uint16_t
 egress_untagged(struct fex_worker *w, uint64_t now, const struct fex_vif_entry *v,
 		const struct fex_profile_rt *p, struct fex_meter *m,
 		enum fex_tag_mode mode, uint32_t frame_max, struct rte_mbuf **pkts,
-		uint16_t n, uint16_t svif, uint64_t bytes, uint32_t longest)
+		uint16_t n, uint16_t svif, uint64_t bytes)
 {
 	const unsigned int add = fex_tag_len(mode) + FEX_VLAN_LEN;
 	const struct fex_pkt_hdr untagged = { .src = &v->mac };
-	const uint64_t mac = fex_mac48(&v->mac);
-	const uint64_t mac_mask = p->mac_deny ? (UINT64_C(1) << 48) - 1 : 0;
-	struct fex_tag_up_words u;
 	struct fex_pkt_action a;
-	uint64_t unfit = 0;
+	uint32_t longest = 0;
 	uint8_t hdr[16];
+	bool ok = true;
 	uint16_t i;
 
-	if (unlikely(frame_max != 0 && longest + add > frame_max) ||
-	    unlikely(fex_policy_egress_vlan(p, &untagged, &a) != FEX_PASS))
+	if (unlikely(fex_policy_egress_vlan(p, &untagged, &a) != FEX_PASS))
 		return 0;
 	for (i = 0; i < n; i++) {
 		const struct rte_mbuf *mb = pkts[i];
-		struct fex_hdr_words h;
+		const uint8_t *d = rte_pktmbuf_mtod(mb, const uint8_t *);
 
-		if (unlikely(mb->data_len < 16))
-			return 0;	/* not two words to read */
-		fex_hdr_words_load(rte_pktmbuf_mtod(mb, const uint8_t *), &h, 2);
-		unfit |= fex_tag_words_unready(mb, add) |
-			 ((fex_hdr_src_mac(&h) ^ mac) & mac_mask) |
-			 (uint64_t)(fex_hdr_rd16(&h, FEX_TAG_MAC_LEN) ==
-				    FEX_ETHER_TYPE_VLAN);
+		/* the type is read only from frames that have one */
+		ok = ok && fex_tag_push_ready(mb, add) &&
+		     fex_tag_rd16(d + FEX_TAG_MAC_LEN) != FEX_ETHER_TYPE_VLAN;
+		if (p->mac_deny)
+			ok = ok && fex_mac_eq((const struct rte_ether_addr *)
+					      (d + RTE_ETHER_ADDR_LEN), &v->mac);
+		longest = RTE_MAX(longest, rte_pktmbuf_pkt_len(mb));
 	}
+	ok = ok && (frame_max == 0 || longest + add <= frame_max);
 	/* Every frame of a burst is checked at the same `now`: the bucket
 	 * holding the whole burst is each frame's green verdict. When it does
 	 * not, only the refill happened and the per-frame path decides. */
-	if (unfit != 0 || !fex_policy_egress_meter(p, m, now, bytes))
+	if (!ok || !fex_policy_egress_meter(p, m, now, bytes))
 		return 0;
 	fex_tag_write_up(hdr, mode, svif, a.epcp);
 	fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
 	fex_tag_wr16(hdr + add - 2, (uint16_t)((a.pcp & 7) << 13 | a.vid));
-	fex_tag_up_words_make(&u, hdr, add);
-	switch (add) {
-	case FEX_VNTAG_LEN + FEX_VLAN_LEN:
-		egress_push_all(w, pkts, n, &u, FEX_VNTAG_LEN + FEX_VLAN_LEN);
-		break;
-	case FEX_ETAG_LEN + FEX_VLAN_LEN:
-		egress_push_all(w, pkts, n, &u, FEX_ETAG_LEN + FEX_VLAN_LEN);
-		break;
-	default:
-		egress_push_all(w, pkts, n, &u, FEX_VLAN_LEN);
-		break;
+	fex_tag_push_hdr_burst(pkts, n, hdr, add);
+	for (i = 0; i < n; i++) {
+		w->eg_len[i] = rte_pktmbuf_pkt_len(pkts[i]);
+		w->eg_vmlen[i] = w->eg_len[i] - add;
 	}
 	return n;
 }
@@ -164,7 +135,6 @@ fex_dp_egress(struct fex_worker *w, uint64_t now, uint16_t port,
 	uint32_t drops[FEX_VIF_CNT_MAX] = { 0 };
 	struct rte_mbuf *drop[FEX_BURST];
 	uint16_t i, out = 0, nd = 0;
-	uint32_t longest = 0;
 	uint64_t bytes = 0;
 	unsigned int k;
 
@@ -174,12 +144,8 @@ fex_dp_egress(struct fex_worker *w, uint64_t now, uint16_t port,
 		rte_pktmbuf_free_bulk(pkts, n);
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-
-		bytes += len;
-		longest = RTE_MAX(longest, len);
-	}
+	for (i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_PACKETS, n);
 	fex_vif_cnt_add(c, FEX_VIF_CNT_RX_BYTES, bytes);
 	if (unlikely(!fex_policy_active(v, p))) {
@@ -188,7 +154,7 @@ fex_dp_egress(struct fex_worker *w, uint64_t now, uint16_t port,
 		return 0;
 	}
 	if (likely(egress_untagged(w, now, v, p, m, mode, frame_max, pkts, n, svif,
-					  bytes, longest)))
+					  bytes)))
 		return n;
 
 	for (i = 0; i < n; i++) {

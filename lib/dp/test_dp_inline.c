@@ -93,72 +93,33 @@ test_egress_untagged(void)
 	pr = fex_vif_profile(t, v);
 	for (i = 0; i < 3; i++)
 		pk[i] = vm(i, &mac[7], NO_VLAN, 0, 0, 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 3, 7, 300,
-			       100), 3);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 3, 7, 300), 3);
 	for (i = 0; i < 3; i++) {
 		CHECK_UP(pk[i], mode, i, 7, 0, TCI(0, 0, 10));
 		EXPECT(w0->eg_len[i], rte_pktmbuf_pkt_len(pk[i]));
 		EXPECT(w0->eg_vmlen[i], 100);
 	}
 	rte_pktmbuf_free_bulk(pk, 3);
-	/* a forged source MAC (mac_forging deny), or a first segment of
-	 * less than two words: not this path, nothing changed */
+	/* a forged source MAC (mac_forging deny): not this path, nothing
+	 * changed */
 	pk[0] = vm(0, &mac[7], NO_VLAN, 0, 0, 100);
 	pk[1] = vm(1, &mac[8], NO_VLAN, 0, 0, 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200,
-			       100), 0);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200), 0);
 	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 100);
 	EXPECT(rte_pktmbuf_pkt_len(pk[1]), 100);
-	rte_pktmbuf_trim(pk[0], 100 - 15);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 1, 7, 15,
-			       15), 0);
-	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 15);
 	rte_pktmbuf_free_bulk(pk, 2);
 	/* a tagged frame, or a frame the uplink MTU refuses: not this path,
 	 * nothing changed */
 	pk[0] = vm(0, &mac[7], NO_VLAN, 0, 0, 100);
 	pk[1] = vm(1, &mac[7], 10, 0, 0, 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200,
-			       100), 0);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 0, pk, 2, 7, 200), 0);
 	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 100);
 	EXPECT(rte_pktmbuf_pkt_len(pk[1]), 100);
-	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 100, pk, 1, 7, 100,
-			       100), 0);
+	EXPECT(egress_untagged(w0, 0, v, pr, &t->rt[7].egress, mode, 100, pk, 1, 7, 100), 0);
 	EXPECT(rte_pktmbuf_pkt_len(pk[0]), 100);
 	fex_vif_reader_quiescent(&w0->rd);
 	rte_pktmbuf_free_bulk(pk, 2);
 	VIF_EXPECT(7, 0);			/* the caller counts */
-	test_end();
-}
-
-/* The common burst's store loop on its own: each frame tagged from the
- * two words read of it, both lengths kept for the send and the shaper. */
-static void
-test_egress_push_all(void)
-{
-	const unsigned int add = fex_tag_len(mode) + FEX_VLAN_LEN;
-	struct fex_tag_up_words u;
-	struct fex_hdr_words h[2];
-	struct rte_mbuf *pk[2];
-	uint8_t hdr[16];
-	unsigned int i;
-
-	test_begin();
-	fex_tag_write_up(hdr, mode, 7, 0);
-	fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
-	fex_tag_wr16(hdr + add - 2, TCI(0, 0, 10));
-	fex_tag_up_words_make(&u, hdr, add);
-	for (i = 0; i < 2; i++) {
-		pk[i] = vm(i, &mac[7], NO_VLAN, 0, 0, 100 + i);
-		fex_hdr_words_load(rte_pktmbuf_mtod(pk[i], uint8_t *), &h[i], 2);
-	}
-	egress_push_all(w0, pk, 2, &u, add);
-	for (i = 0; i < 2; i++) {
-		CHECK_UP(pk[i], mode, i, 7, 0, TCI(0, 0, 10));
-		EXPECT(w0->eg_vmlen[i], 100 + i);
-		EXPECT(w0->eg_len[i], 100 + i + add);
-	}
-	rte_pktmbuf_free_bulk(pk, 2);
 	test_end();
 }
 
@@ -624,7 +585,6 @@ static const struct dp_test tests[] = {
 	{ "dp_priv.h fex_dp_cnt_add", test_cnt_add, M_VN },
 	{ "egress.c hdr_of", test_hdr_of, M_VN },
 	{ "egress.c egress_untagged", test_egress_untagged, M_ALL },
-	{ "egress.c egress_push_all", test_egress_push_all, M_ALL },
 	{ "egress.c push", test_push, M_ALL },
 	{ "egress.c push_with_tci", test_push_with_tci, M_ALL },
 	{ "ingress.c vl_pack, vl_hdr", test_vl, M_VN },

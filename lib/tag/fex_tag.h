@@ -50,7 +50,6 @@
 #define FEX_VNTAG_LEN		6	/* EtherType + 4-byte tag */
 #define FEX_ETAG_LEN		8	/* EtherType + 6-byte tag */
 #define FEX_VLAN_LEN		4	/* TPID + TCI */
-#define FEX_HDR_WORDS		2	/* 16 bytes: MACs, EtherType, 2 more */
 #define FEX_TAG_VIF_MAX		4095	/* VIF ids are 1..4095 */
 #define FEX_TAG_VIFLIST_MAX	16383	/* VN-Tag VIF-list ids are 1..16383 */
 
@@ -320,123 +319,59 @@ fex_tag_push_pcp(struct rte_mbuf *m, enum fex_tag_mode mode, uint16_t svif,
 	return 0;
 }
 
-/* ---- burst ops: a frame's header as words ---- */
+/* ---- burst ops: one header for every frame of a burst ---- */
 
 /*
- * The common egress burst reads a frame's first 16 bytes once, as two
- * 64-bit words from its start (the width a NIC's DMA or a 16-byte copy
- * wrote them in), takes what it checks from those registers and writes
- * the tagged header back as whole words: two or three stores, the frame
- * not read again. Frame byte k is bits 8k..8k+7 of its word, on any host.
+ * Can fex_tag_push_hdr_burst() add @add bytes to @m? Its first segment
+ * holds the 14-byte Ethernet header, it owns its data and has the
+ * headroom. Branch-free, to be and-ed over a burst.
  */
-struct fex_hdr_words {
-	uint64_t w[FEX_HDR_WORDS];
-};
+static inline bool
+fex_tag_push_ready(const struct rte_mbuf *m, unsigned int add)
+{
+	/* ints, not bools: clang's -Wbitwise-instead-of-logical */
+	return ((int)(m->data_len >= RTE_ETHER_HDR_LEN) &
+		(int)(rte_pktmbuf_headroom(m) >= add) & (int)fex_tag_writable(m)) != 0;
+}
 
-/* Load the first 8 * @n bytes (n <= FEX_HDR_WORDS) of @p. */
+/* One frame of fex_tag_push_hdr_burst(); @len is a constant there. */
 static __rte_always_inline void
-fex_hdr_words_load(const uint8_t *p, struct fex_hdr_words *h, unsigned int n)
+fex_tag_push_hdr_one(struct rte_mbuf *m, const uint8_t *hdr, unsigned int len)
 {
-	unsigned int k;
+	uint8_t *p;
 
-	for (k = 0; k < n; k++) {
-		uint64_t x;
-
-		memcpy(&x, p + 8 * k, sizeof(x));
-		h->w[k] = rte_le_to_cpu_64(x);
-	}
-}
-
-/* The big-endian 16-bit field at even frame offset @off (< 8 * FEX_HDR_WORDS). */
-static __rte_always_inline uint16_t
-fex_hdr_rd16(const struct fex_hdr_words *h, unsigned int off)
-{
-	return rte_bswap16((uint16_t)(h->w[off / 8] >> (8 * (off % 8))));
-}
-
-/* The source MAC (bytes 6-11) as fex_mac48() encodes a MAC. */
-static inline uint64_t
-fex_hdr_src_mac(const struct fex_hdr_words *h)
-{
-	return h->w[0] >> 48 | (h->w[1] & UINT32_MAX) << 16;
-}
-
-/* A MAC in 48 bits, byte 0 lowest: compared with fex_hdr_src_mac(). */
-static inline uint64_t
-fex_mac48(const struct rte_ether_addr *a)
-{
-	uint64_t v = 0;
-	unsigned int k;
-
-	for (k = 0; k < RTE_ETHER_ADDR_LEN; k++)
-		v |= (uint64_t)a->addr_bytes[k] << (8 * k);
-	return v;
+	m->data_off = (uint16_t)(m->data_off - len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len += len;
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	fex_tag_move_macs(p, p + len);
+	memcpy(p + FEX_TAG_MAC_LEN, hdr, len);
 }
 
 /*
- * The bytes one burst inserts after the MACs (a VIF tag and an 802.1Q tag
- * built with fex_tag_write_up(), @add = 4, 10 or 12 of them), as the two
- * words fex_tag_push_words() merges into each frame's header.
+ * Insert the same @len bytes (<= 16; e.g. a VIF tag and an 802.1Q tag built
+ * with fex_tag_write_up()) right after the MACs of n frames, each of which
+ * passed fex_tag_push_ready(m, len): one header move per frame, no checks.
  */
-struct fex_tag_up_words {
-	uint64_t w1;	/* bytes 0-3, in the high half of the frame's word 1 */
-	uint64_t w2;	/* bytes 4-11: the frame's word 2 */
-};
-
 static inline void
-fex_tag_up_words_make(struct fex_tag_up_words *u, const uint8_t *hdr,
-		      unsigned int add)
+fex_tag_push_hdr_burst(struct rte_mbuf **pkts, uint16_t n, const uint8_t *hdr,
+		       unsigned int len)
 {
-	uint8_t b[12] = { 0 };
-	uint32_t lo;
-	uint64_t hi;
+	uint16_t i;
 
-	memcpy(b, hdr, RTE_MIN(add, sizeof(b)));
-	memcpy(&lo, b, sizeof(lo));
-	memcpy(&hi, b + 4, sizeof(hi));
-	u->w1 = (uint64_t)rte_le_to_cpu_32(lo) << 32;
-	u->w2 = rte_le_to_cpu_64(hi);
-}
-
-/* May fex_tag_push_words() insert @add bytes in front of @m's payload?
- * It owns its data, its first segment holds 16 bytes, and the headroom
- * is there. Branch-free, to be or-ed over a burst: 0 when it may. */
-static inline uint64_t
-fex_tag_words_unready(const struct rte_mbuf *m, unsigned int add)
-{
-	return (uint64_t)(m->data_len < 8 * FEX_HDR_WORDS) | (uint64_t)(rte_pktmbuf_headroom(m) < add) |
-	       (uint64_t)!fex_tag_writable(m);
-}
-
-/*
- * Insert @add bytes (4, 10 or 12: a constant at the call) made by
- * fex_tag_up_words_make() after the MACs of @m, whose first two words
- * are @h and which passed fex_tag_words_unready(): two or three 8-byte
- * stores, no reads of the frame.
- */
-static __rte_always_inline void
-fex_tag_push_words(struct rte_mbuf *m, const struct fex_hdr_words *h,
-		   const struct fex_tag_up_words *u, unsigned int add)
-{
-	uint64_t x[3];
-	uint8_t *q;
-
-	m->data_off = (uint16_t)(m->data_off - add);
-	m->data_len = (uint16_t)(m->data_len + add);
-	m->pkt_len += add;
-	q = rte_pktmbuf_mtod(m, uint8_t *);
-	x[0] = rte_cpu_to_le_64(h->w[0]);
-	x[1] = rte_cpu_to_le_64((h->w[1] & UINT32_MAX) | u->w1);
-	if (add == 12) {
-		/* the old EtherType stays where it is: new byte 24 */
-		x[2] = rte_cpu_to_le_64(u->w2);
-		memcpy(q, x, 24);
-	} else if (add == 10) {
-		/* the old EtherType moves into the word: new bytes 22-23 */
-		x[2] = rte_cpu_to_le_64(u->w2 | (h->w[1] >> 32 & 0xffff) << 48);
-		memcpy(q, x, 24);
-	} else {
-		memcpy(q, x, 16);	/* add 4: the EtherType is new byte 16 */
+	switch (len) {
+	case FEX_VNTAG_LEN + FEX_VLAN_LEN:
+		for (i = 0; i < n; i++)
+			fex_tag_push_hdr_one(pkts[i], hdr, FEX_VNTAG_LEN + FEX_VLAN_LEN);
+		break;
+	case FEX_ETAG_LEN + FEX_VLAN_LEN:
+		for (i = 0; i < n; i++)
+			fex_tag_push_hdr_one(pkts[i], hdr, FEX_ETAG_LEN + FEX_VLAN_LEN);
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			fex_tag_push_hdr_one(pkts[i], hdr, len);
+		break;
 	}
 }
 

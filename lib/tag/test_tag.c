@@ -409,100 +409,52 @@ test_vlan_helpers(void)
 	}
 }
 
-/* ---- burst push: one header for every frame, as words ---- */
+/* ---- burst push: one header for every frame ---- */
 
-/* Push the tag + 802.1Q header of @mode (VID 10, PCP 5) onto @m the
- * burst way: read the two words, merge, store. */
-static void
-push_words(struct rte_mbuf *m, enum fex_tag_mode mode, unsigned int add)
-{
-	struct fex_tag_up_words u;
-	struct fex_hdr_words h;
-	uint8_t hdr[16];
-
-	fex_tag_write_up(hdr, mode, 77, 5);
-	fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
-	fex_tag_wr16(hdr + add - 2, (uint16_t)(5 << 13 | 10));
-	fex_tag_up_words_make(&u, hdr, add);
-	fex_hdr_words_load(rte_pktmbuf_mtod(m, uint8_t *), &h, 2);
-	switch (add) {	/* a constant at each call, as in lib/dp */
-	case FEX_VNTAG_LEN + FEX_VLAN_LEN:
-		fex_tag_push_words(m, &h, &u, FEX_VNTAG_LEN + FEX_VLAN_LEN);
-		break;
-	case FEX_ETAG_LEN + FEX_VLAN_LEN:
-		fex_tag_push_words(m, &h, &u, FEX_ETAG_LEN + FEX_VLAN_LEN);
-		break;
-	default:
-		fex_tag_push_words(m, &h, &u, FEX_VLAN_LEN);
-		break;
-	}
-}
-
-/* fex_tag_push_words() gives the bytes fex_tag_push_vlan() gives, in all
- * three tag modes, on frames of every length from 16 bytes up;
- * fex_tag_words_unready() refuses a frame
- * of less than 16 bytes, one without the headroom and a shared one. */
+/* fex_tag_push_hdr_burst() with a header from fex_tag_write_up() gives
+ * the bytes fex_tag_push_vlan() gives, frame by frame; fex_tag_push_ready()
+ * refuses a runt, a frame without the headroom and a shared one. */
 static void
 test_push_burst(void)
 {
-	uint8_t exp[128];
-	unsigned int i, len, cut;
+	static const enum fex_tag_mode up_modes[] = { FEX_TAG_VNTAG, FEX_TAG_ETAG };
+	uint8_t exp[128], hdr[16];
+	unsigned int i, k, len;
 
-	for (i = 0; i < RTE_DIM(modes); i++) {
-		const unsigned int add = fex_tag_len(modes[i]) + FEX_VLAN_LEN;
-		struct rte_mbuf *m, *ref;
+	for (i = 0; i < RTE_DIM(up_modes); i++) {
+		const unsigned int add = fex_tag_len(up_modes[i]) + FEX_VLAN_LEN;
+		struct rte_mbuf *burst[3], *ref[3], *m;
 
-		for (cut = 16; cut <= 60; cut += 11) {
-			m = mk_plain(false, 0, exp, &len);
-			ref = mk_plain(false, 0, exp, &len);
-			rte_pktmbuf_trim(m, (uint16_t)(len - cut));
-			rte_pktmbuf_trim(ref, (uint16_t)(len - cut));
-			CU_ASSERT_EQUAL(fex_tag_words_unready(m, add), 0);
-			CU_ASSERT_EQUAL(fex_tag_push_vlan(ref, modes[i], 77, 5, 10, 5), 0);
-			push_words(m, modes[i], add);
-			CU_ASSERT_EQUAL(m->pkt_len, cut + add);
-			CU_ASSERT_TRUE(same(m, rte_pktmbuf_mtod(ref, uint8_t *), ref->data_len));
-			rte_pktmbuf_free(m);
-			rte_pktmbuf_free(ref);
+		for (k = 0; k < 3; k++) {
+			burst[k] = mk_plain(false, 0, exp, &len);
+			ref[k] = mk_plain(false, 0, exp, &len);
+			CU_ASSERT_TRUE(fex_tag_push_ready(burst[k], add));
+			CU_ASSERT_EQUAL(fex_tag_push_vlan(ref[k], up_modes[i], 77, 5, 10, 5), 0);
+		}
+		fex_tag_write_up(hdr, up_modes[i], 77, 5);
+		fex_tag_wr16(hdr + add - FEX_VLAN_LEN, FEX_ETHER_TYPE_VLAN);
+		fex_tag_wr16(hdr + add - 2, (uint16_t)(5 << 13 | 10));
+		fex_tag_push_hdr_burst(burst, 3, hdr, add);
+		for (k = 0; k < 3; k++) {
+			CU_ASSERT_TRUE(same(burst[k], rte_pktmbuf_mtod(ref[k], uint8_t *),
+					    ref[k]->data_len));
+			rte_pktmbuf_free(burst[k]);
+			rte_pktmbuf_free(ref[k]);
 		}
 		/* what the burst path must leave to the frame-by-frame one */
-		m = mk(exp, 15);
-		CU_ASSERT_NOT_EQUAL(fex_tag_words_unready(m, add), 0);
+		m = mk(exp, RTE_ETHER_HDR_LEN - 1);
+		CU_ASSERT_FALSE(fex_tag_push_ready(m, add));
 		rte_pktmbuf_free(m);
 		m = mk_headroom(exp, len, (uint16_t)(add - 1));
-		CU_ASSERT_NOT_EQUAL(fex_tag_words_unready(m, add), 0);
+		CU_ASSERT_FALSE(fex_tag_push_ready(m, add));
 		rte_pktmbuf_free(m);
 		m = mk_headroom(exp, len, (uint16_t)add);
-		CU_ASSERT_EQUAL(fex_tag_words_unready(m, add), 0);
+		CU_ASSERT_TRUE(fex_tag_push_ready(m, add));
 		rte_mbuf_refcnt_update(m, 1);
-		CU_ASSERT_NOT_EQUAL(fex_tag_words_unready(m, add), 0);
+		CU_ASSERT_FALSE(fex_tag_push_ready(m, add));
 		rte_pktmbuf_free(m);
 		rte_pktmbuf_free(m);
 	}
-}
-
-/* The header words: byte k of the frame is byte k of the words on any
- * host; 16-bit fields at even offsets, the source MAC as fex_mac48(). */
-static void
-test_hdr_words(void)
-{
-	const struct rte_ether_addr a = { { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 } };
-	struct fex_hdr_words h;
-	uint8_t b[32];
-	unsigned int i;
-
-	for (i = 0; i < sizeof(b); i++)
-		b[i] = (uint8_t)(i + 1);
-	fex_hdr_words_load(b, &h, FEX_HDR_WORDS);
-	for (i = 0; i + 1 < 8 * FEX_HDR_WORDS; i += 2)
-		CU_ASSERT_EQUAL(fex_hdr_rd16(&h, i), fex_tag_rd16(b + i));
-	memcpy(b + RTE_ETHER_ADDR_LEN, &a, sizeof(a));
-	fex_hdr_words_load(b, &h, 2);
-	CU_ASSERT_EQUAL(fex_hdr_src_mac(&h), fex_mac48(&a));
-	b[11] ^= 1;
-	fex_hdr_words_load(b, &h, 2);
-	CU_ASSERT_NOT_EQUAL(fex_hdr_src_mac(&h), fex_mac48(&a));
-	CU_ASSERT_EQUAL(fex_mac48(&a), UINT64_C(0x554433221102));
 }
 
 /* ---- the inline helpers the ops are built of ---- */
@@ -572,6 +524,15 @@ test_helpers(void)
 	CU_ASSERT_EQUAL(rc, -EBUSY);
 	rte_pktmbuf_free(m);
 	rte_pktmbuf_free(m);
+	/* one frame of the burst push */
+	m = mk_plain(false, 0, exp, &len);
+	memcpy(b, "\x89\x26\x00\x00\x00\x05", 6);
+	fex_tag_push_hdr_one(m, b, 6);
+	CU_ASSERT_EQUAL(m->data_len, len + 6);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, uint8_t *), exp, 12), 0);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, uint8_t *) + 12, b, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, uint8_t *) + 18, exp + 12, len - 12), 0);
+	rte_pktmbuf_free(m);
 }
 
 int
@@ -592,7 +553,6 @@ main(int argc, char **argv)
 		{ "etag downstream round trip", test_etag_down_round_trip },
 		{ "802.1Q helpers", test_vlan_helpers },
 		{ "burst push", test_push_burst },
-		{ "header words", test_hdr_words },
 		{ "inline helpers", test_helpers },
 	};
 	CU_pSuite s;
