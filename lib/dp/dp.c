@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
 
 #include "dp_priv.h"
 #include "fex_port.h"
@@ -44,6 +46,46 @@ port_conf_fill(const struct fex_dp *dp, struct fex_port_conf *pc,
 	memcpy(pc->pools, dp->pools, sizeof(pc->pools));
 }
 
+/*
+ * An mbuf pool. Without hugepages (--no-huge) a pool made the usual way
+ * keeps each ~2.3 KB mbuf inside one 4 KB page, one per page: every mbuf
+ * then starts at the same page offset, a burst's mbuf headers all fall
+ * in the same L1 cache set and each header touch misses (measured: about
+ * 20 cycles per frame more for three field updates). Those pools are
+ * packed instead (objects may cross a page; no device DMAs into 4 KB
+ * pages of anonymous memory). With hugepages: rte_pktmbuf_pool_create().
+ */
+static struct rte_mempool *
+pool_create(const char *name, unsigned int n, int socket)
+{
+	struct rte_pktmbuf_pool_private priv = {
+		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
+	};
+	struct rte_mempool *mp;
+	int rc;
+
+	if (rte_eal_has_hugepages())
+		return rte_pktmbuf_pool_create(name, n, 256, 0,
+					       RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	mp = rte_mempool_create_empty(name, n, sizeof(struct rte_mbuf) +
+				      RTE_MBUF_DEFAULT_BUF_SIZE, 256, sizeof(priv),
+				      socket, RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (mp == NULL)
+		return NULL;
+	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (rc == 0) {
+		rte_pktmbuf_pool_init(mp, &priv);
+		rc = rte_mempool_populate_default(mp);
+	}
+	if (rc < 0) {
+		rte_mempool_free(mp);
+		rte_errno = -rc;
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+}
+
 static int
 pools_create(struct fex_dp *dp, unsigned int nb_mbufs, char *err, size_t errlen)
 {
@@ -58,8 +100,7 @@ pools_create(struct fex_dp *dp, unsigned int nb_mbufs, char *err, size_t errlen)
 		if (dp->pools[s] != NULL)
 			continue;
 		snprintf(name, sizeof(name), "fex_mbuf_s%d", s);
-		dp->pools[s] = rte_pktmbuf_pool_create(name, nb_mbufs, 256, 0,
-						       RTE_MBUF_DEFAULT_BUF_SIZE, s);
+		dp->pools[s] = pool_create(name, nb_mbufs, s);
 		if (dp->pools[s] == NULL) {
 			snprintf(err, errlen, "cannot create %u mbufs on socket %d: %s "
 				 "(lower --mbufs or add hugepages)", nb_mbufs, s,
