@@ -59,11 +59,14 @@ RTE_LOG_REGISTER(fex_logtype_vhost, fex.vhost, INFO);
 #define VH_FDS_PER_DEV	8		/* socket, kick/call per vring, memory */
 #define GUEST_TX(qp)	((qp) * 2 + 1)	/* VIRTIO_TXQ: the guest sends */
 #define GUEST_RX(qp)	((qp) * 2)	/* VIRTIO_RXQ: the guest receives */
+#define VH_GUEST_RX_BITS UINT32_C(0x55555555)	/* every GUEST_RX(qp) bit */
 
 struct vh_lane {
 	uint16_t stash_head, stash_n;
 	uint16_t rr_rx, rr_tx;
 	bool tso_seen;
+	/* vring bits of the queue pairs dealt to this lane (qp % lanes) */
+	uint32_t rx_mask, tx_mask;
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, rx_nombuf, rx_errors;
 	struct rte_mbuf *stash[VH_STASH];
 } __rte_cache_aligned;
@@ -369,13 +372,26 @@ finish_burst(struct vh_port *vp, struct vh_lane *ln, struct rte_mbuf **pkts,
 	return got;
 }
 
+/* The queue pair of the first vring bit set in m at bit `from` or after,
+ * wrapping round; UINT32_MAX when m is 0. A bit scan: no walk over the 16
+ * queue pairs, no division, per burst. */
+static inline unsigned int
+qp_first(uint32_t m, unsigned int from)
+{
+	const uint32_t after = m & ~((UINT32_C(1) << from) - 1);
+
+	if (m == 0)
+		return UINT32_MAX;
+	return (unsigned int)__builtin_ctz(after != 0 ? after : m) / 2;
+}
+
 uint16_t
 fex_vhost_rx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vh_port *vp = vport_of(port_id);
 	struct vh_lane *ln = &vp->lane[q];
 	uint16_t got, k, want, before;
-	uint32_t on;
+	uint32_t mine;
 	unsigned int i, qp, nqp = VH_VRINGS / 2;
 	int vid;
 
@@ -383,12 +399,12 @@ fex_vhost_rx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_
 	vid = __atomic_load_n(&vp->vid, __ATOMIC_ACQUIRE);
 	if (vid < 0 || got == n)
 		goto out;
-	on = __atomic_load_n(&vp->vring_on, __ATOMIC_RELAXED);
+	/* the lane's queue pairs the guest enabled, from rr_rx on */
+	mine = __atomic_load_n(&vp->vring_on, __ATOMIC_RELAXED) & ln->rx_mask;
 	n = RTE_MIN(n, (uint16_t)VH_BURST_MAX);
-	for (i = 0; i < nqp && got < n; i++) {
-		qp = (ln->rr_rx + i) % nqp;
-		if (qp % vp->lanes != q || !(on & (1u << GUEST_TX(qp))))
-			continue;
+	while (mine != 0 && got < n) {
+		qp = qp_first(mine, GUEST_TX(ln->rr_rx));
+		mine &= ~(UINT32_C(1) << GUEST_TX(qp));
 		want = n - got;
 		if (ln->tso_seen && vp->offloads == FEX_VHOST_OFFLOADS_FULL)
 			want = RTE_MIN(want, (uint16_t)VH_TSO_BATCH);
@@ -415,7 +431,7 @@ fex_vhost_tx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_
 {
 	struct vh_port *vp = vport_of(port_id);
 	struct vh_lane *ln = &vp->lane[q];
-	unsigned int i, qp, pick = UINT32_MAX, nqp = VH_VRINGS / 2;
+	unsigned int i, pick, nqp = VH_VRINGS / 2;
 	uint64_t bytes = 0;
 	uint16_t sent;
 	uint32_t on;
@@ -424,20 +440,12 @@ fex_vhost_tx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_
 	vid = __atomic_load_n(&vp->vid, __ATOMIC_ACQUIRE);
 	if (unlikely(vid < 0))
 		return 0;
-	on = __atomic_load_n(&vp->vring_on, __ATOMIC_RELAXED);
+	on = __atomic_load_n(&vp->vring_on, __ATOMIC_RELAXED) & VH_GUEST_RX_BITS;
 	/* a queue pair of this lane, else any the guest enabled (the
-	 * library locks each vring, so lanes may share one) */
-	for (i = 0; i < nqp; i++) {
-		qp = (ln->rr_tx + i) % nqp;
-		if (!(on & (1u << GUEST_RX(qp))))
-			continue;
-		if (qp % vp->lanes == q) {
-			pick = qp;
-			break;
-		}
-		if (pick == UINT32_MAX)
-			pick = qp;
-	}
+	 * library locks each vring, so lanes may share one); from rr_tx on */
+	pick = qp_first(on & ln->tx_mask, GUEST_RX(ln->rr_tx));
+	if (pick == UINT32_MAX)
+		pick = qp_first(on, GUEST_RX(ln->rr_tx));
 	if (unlikely(pick == UINT32_MAX))
 		return 0;
 	ln->rr_tx = (uint16_t)((pick + 1) % nqp);
@@ -620,6 +628,10 @@ fex_vhost_open(unsigned int slot, const char *spec, const struct fex_port_spec *
 	vp->server = server;
 	vp->offloads = ps->offloads;
 	vp->lanes = conf->nb_rxq == 0 ? 1 : (uint16_t)RTE_MIN(conf->nb_rxq, VH_LANES);
+	for (i = 0; i < VH_VRINGS / 2; i++) {
+		vp->lane[i % vp->lanes].rx_mask |= UINT32_C(1) << GUEST_TX(i);
+		vp->lane[i % vp->lanes].tx_mask |= UINT32_C(1) << GUEST_RX(i);
+	}
 	vp->frame_max = conf->frame_max;
 	strlcpy(vp->path, ps->arg, sizeof(vp->path));
 	memcpy(vp->pools, conf->pools, sizeof(vp->pools));
