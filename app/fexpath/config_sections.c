@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include <fex_fail.h>
 #include <fex_vif.h>
 
 #include "fex_app.h"
@@ -24,17 +24,6 @@
 
 /* The largest section, keys included: a profile has 14 fields. */
 #define SECTION_KEYS_MAX	32
-
-static int __rte_format_printf(3, 4)
-bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 /* A decimal integer 0..max (the field's type; its range is lib/vif's). */
 static int
@@ -47,8 +36,9 @@ ini_uint(const char *key, const char *val, uint64_t max, uint64_t *out,
 	errno = 0;
 	v = strtoull(val, &end, 10);
 	if (val[0] < '0' || val[0] > '9' || *end != '\0' || errno != 0 || v > max)
-		return bad(err, errlen, "%s: '%.32s' is not allowed; allowed: an "
-			   "integer 0-%" PRIu64, key, val, max);
+		return fex_fail(-EINVAL, err, errlen,
+			"%s: '%.32s' is not allowed; allowed: an "
+			"integer 0-%" PRIu64, key, val, max);
 	*out = v;
 	return 0;
 }
@@ -61,8 +51,9 @@ ini_bool(const char *key, const char *val, bool *out, char *err, size_t errlen)
 	else if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0)
 		*out = false;
 	else
-		return bad(err, errlen, "%s: '%.32s' is not allowed; allowed: "
-			   "true, yes, false, no", key, val);
+		return fex_fail(-EINVAL, err, errlen,
+			"%s: '%.32s' is not allowed; allowed: "
+			"true, yes, false, no", key, val);
 	return 0;
 }
 
@@ -74,8 +65,9 @@ ini_enum(const char *key, const char *val, const char *const *names,
 	for (*out = 0; names[*out] != NULL; (*out)++)
 		if (strcmp(val, names[*out]) == 0)
 			return 0;
-	return bad(err, errlen, "%s: '%.32s' is not allowed; allowed: %s, %s",
-		   key, val, names[0], names[1]);
+	return fex_fail(-EINVAL, err, errlen,
+		"%s: '%.32s' is not allowed; allowed: %s, %s",
+		key, val, names[0], names[1]);
 }
 
 struct vif_list {
@@ -107,10 +99,12 @@ ini_vif_list(const char *val, uint16_t *vifs, unsigned int max,
 
 	*n = l.n;
 	if (rc == -ENOSPC)
-		return bad(err, errlen, "vifs: at most %u members", max);
+		return fex_fail(-EINVAL, err, errlen,
+			"vifs: at most %u members", max);
 	if (rc < 0)
-		return bad(err, errlen, "vifs: '%.32s' is not allowed; allowed: VIF "
-			   "ids and ranges, e.g. 10,11,20-29", val);
+		return fex_fail(-EINVAL, err, errlen,
+			"vifs: '%.32s' is not allowed; allowed: VIF "
+			"ids and ranges, e.g. 10,11,20-29", val);
 	return 0;
 }
 
@@ -124,8 +118,9 @@ profile_key(struct fex_profile *p, const char *k, const char *v, char *err,
 
 	if (strcmp(k, "description") == 0) {
 		if (strlen(v) > FEX_PROFILE_DESC_MAX)
-			return bad(err, errlen, "description: at most %d bytes",
-				   FEX_PROFILE_DESC_MAX);
+			return fex_fail(-EINVAL, err, errlen,
+				"description: at most %d bytes",
+				FEX_PROFILE_DESC_MAX);
 		snprintf(p->description, sizeof(p->description), "%s", v);
 	} else if (strcmp(k, "vlans") == 0) {
 		rc = fex_vlan_list_parse(v, p->vlans, err, errlen);
@@ -165,11 +160,12 @@ profile_key(struct fex_profile *p, const char *k, const char *v, char *err,
 	} else if (strcmp(k, "cluster") == 0) {
 		rc = fex_cluster_check(v, err, errlen);
 	} else {
-		return bad(err, errlen, "unknown key '%.40s'; allowed: description, "
-			   "vlans, native_vlan, cos, rate_kbps, burst_bytes, rate_mode, "
-			   "ingress_rate_kbps, ingress_burst_bytes, mac_forging, "
-			   "uplink_fail_action, max_ports, io_performance, "
-			   "enabled, cluster", k);
+		return fex_fail(-EINVAL, err, errlen,
+			"unknown key '%.40s'; allowed: description, "
+			"vlans, native_vlan, cos, rate_kbps, burst_bytes, rate_mode, "
+			"ingress_rate_kbps, ingress_burst_bytes, mac_forging, "
+			"uplink_fail_action, max_ports, io_performance, "
+			"enabled, cluster", k);
 	}
 	return rc;
 }
@@ -231,18 +227,21 @@ load_vif(struct fex_ctl *ctl, const char *id, const struct rte_cfgfile_entry *e,
 		else if (strcmp(k, "mac") == 0) {
 			mac = rte_ether_unformat_addr(v, &a.mac) == 0;
 			if (!mac)
-				rc = bad(msg, len, "mac: '%.32s' is not a MAC "
-					 "address (e.g. 02:00:00:00:00:0a)", v);
+				rc = fex_fail(-EINVAL, msg, len,
+					"mac: '%.32s' is not a MAC "
+					"address (e.g. 02:00:00:00:00:0a)", v);
 		} else
-			rc = bad(msg, len, "unknown key '%.40s'; allowed: port, "
-				 "mac, profile, instance_uuid, cluster", k);
+			rc = fex_fail(-EINVAL, msg, len,
+				"unknown key '%.40s'; allowed: port, "
+				"mac, profile, instance_uuid, cluster", k);
 	}
 	if (rc == 0 && (a.port_spec == NULL || !mac || a.profile == NULL ||
 			a.instance_uuid == NULL))
-		rc = bad(msg, len, "missing key '%s'; needed: port, mac, "
-			 "profile, instance_uuid", a.port_spec == NULL ? "port" :
-			 !mac ? "mac" : a.profile == NULL ? "profile" :
-			 "instance_uuid");
+		rc = fex_fail(-EINVAL, msg, len,
+			"missing key '%s'; needed: port, mac, "
+			"profile, instance_uuid", a.port_spec == NULL ? "port" :
+			!mac ? "mac" : a.profile == NULL ? "profile" :
+			"instance_uuid");
 	if (rc < 0)
 		return -1;
 	return fex_ctl_vif_associate(ctl, &a, NULL, cerr);
@@ -272,13 +271,14 @@ load_viflist(struct fex_ctl *ctl, const char *id,
 			rc = fex_cluster_check(e[i].value, cerr->message,
 					       sizeof(cerr->message));
 		} else {
-			rc = bad(cerr->message, sizeof(cerr->message), "unknown "
-				 "key '%.40s'; allowed: vifs, cluster", e[i].name);
+			rc = fex_fail(-EINVAL, cerr->message, sizeof(cerr->message),
+				"unknown key '%.40s'; allowed: vifs, cluster",
+				e[i].name);
 		}
 	}
 	if (rc == 0 && !have)
-		rc = bad(cerr->message, sizeof(cerr->message),
-			 "missing key 'vifs'");
+		rc = fex_fail(-EINVAL, cerr->message, sizeof(cerr->message),
+			"missing key 'vifs'");
 	if (rc < 0)
 		return -1;
 	return fex_ctl_viflist_set(ctl, (uint16_t)u, vifs, nv, cerr);
@@ -303,8 +303,8 @@ load_section(struct fex_ctl *ctl, struct fex_vif_db *db, struct rte_cfgfile *fil
 
 	n = rte_cfgfile_section_num_entries(file, sect);
 	if (n > (int)RTE_DIM(e))
-		return bad(err, errlen, "[%s]: %d keys, at most %zu", sect, n,
-			   RTE_DIM(e));
+		return fex_fail(-EINVAL, err, errlen,
+			"[%s]: %d keys, at most %zu", sect, n, RTE_DIM(e));
 	n = rte_cfgfile_section_entries(file, sect, e, RTE_DIM(e));
 	if (n < 0)
 		n = 0;
@@ -315,7 +315,8 @@ load_section(struct fex_ctl *ctl, struct fex_vif_db *db, struct rte_cfgfile *fil
 	else
 		rc = load_viflist(ctl, id, e, n, &cerr);
 	if (rc < 0)
-		return bad(err, errlen, "[%s]: %s", sect, cerr.message);
+		return fex_fail(-EINVAL, err, errlen,
+			"[%s]: %s", sect, cerr.message);
 	return 0;
 }
 

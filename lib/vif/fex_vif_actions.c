@@ -64,12 +64,12 @@ fex_profile_set(struct fex_vif_db *db, const char *cluster,
 			if (!db->profiles[idx].used)
 				break;
 		if (idx == FEX_PROFILE_MAX)
-			return vif_fail(err, errlen, -ENOSPC,
+			return fex_fail(-ENOSPC, err, errlen,
 					"profile: already %d profiles, the most there can be",
 					FEX_PROFILE_MAX - 1);
 		fresh = true;
 	} else if (p->max_ports < db->profiles[idx].n_vifs) {
-		return vif_fail(err, errlen, -EBUSY,
+		return fex_fail(-EBUSY, err, errlen,
 				"max_ports: %u is below the %u VIFs using profile \"%s\"",
 				p->max_ports, db->profiles[idx].n_vifs, p->name);
 	}
@@ -111,7 +111,7 @@ fex_profile_set(struct fex_vif_db *db, const char *cluster,
 out_free_table:
 	vif_table_discard(db, t);
 out_nomem:
-	return vif_fail(err, errlen, -ENOMEM, "profile: out of memory");
+	return fex_fail(-ENOMEM, err, errlen, "profile: out of memory");
 }
 
 int
@@ -174,11 +174,11 @@ fex_profile_delete(struct fex_vif_db *db, const char *cluster,
 		return rc;
 	idx = profile_find(db, name);
 	if (idx < 0)
-		return vif_fail(err, errlen, -ENOENT,
+		return fex_fail(-ENOENT, err, errlen,
 				"name: no profile \"%.40s\" in cluster default",
 				name != NULL ? name : "");
 	if (db->profiles[idx].n_vifs > 0)
-		return vif_fail(err, errlen, -EBUSY,
+		return fex_fail(-EBUSY, err, errlen,
 				"profile \"%s\" is used by %u VIFs: disassociate them first",
 				name, db->profiles[idx].n_vifs);
 	t = vif_table_begin(db);
@@ -186,7 +186,7 @@ fex_profile_delete(struct fex_vif_db *db, const char *cluster,
 	if (prof == NULL || vif_journal_add(db, true, (uint16_t)idx) < 0) {
 		if (t != NULL)
 			vif_table_discard(db, t);
-		return vif_fail(err, errlen, -ENOMEM, "profile: out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "profile: out of memory");
 	}
 	vif_prof_put(db, prof, idx, NULL);
 	vif_table_apply(db, t);
@@ -204,22 +204,22 @@ assoc_check(const struct fex_vif_assoc *a, char *err, size_t errlen)
 	int rc;
 
 	if (a->vif < FEX_VIF_MIN || a->vif > FEX_VIF_MAX)
-		return vif_fail(err, errlen, -EINVAL, "vif: %u out of range: %d-%d",
+		return fex_fail(-EINVAL, err, errlen, "vif: %u out of range: %d-%d",
 				a->vif, FEX_VIF_MIN, FEX_VIF_MAX);
 	if (a->port_id >= FEX_PORT_MAX)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"port: port id %u out of range: 0-%d",
 				a->port_id, FEX_PORT_MAX - 1);
 	if (a->port_spec == NULL || a->port_spec[0] == '\0' ||
 	    strnlen(a->port_spec, FEX_PORT_SPEC_MAX + 1) > FEX_PORT_SPEC_MAX)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"port: spec must be 1-%d bytes (e.g. vhost:/run/vm1.sock)",
 				FEX_PORT_SPEC_MAX);
 	if (!rte_is_valid_assigned_ether_addr(&a->mac))
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"mac: must be a unicast, non-zero MAC address");
 	if (!fex_uuid_ok(a->instance_uuid))
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"instance_uuid: must be a UUID, 8-4-4-4-12 hex digits");
 	rc = fex_cluster_check(a->cluster, err, errlen);
 	if (rc < 0)
@@ -244,34 +244,34 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 		return rc;
 	idx = profile_find(db, a->profile);
 	if (idx < 0)
-		return vif_fail(err, errlen, -ENOENT,
+		return fex_fail(-ENOENT, err, errlen,
 				"profile: no profile \"%.40s\" in cluster default",
 				a->profile != NULL ? a->profile : "");
 	old = vif_view(db)->vif[a->vif];	/* the map may be edited in place */
 	same = e->state != FEX_VIF_NONE && fex_mac_eq(&e->mac, &a->mac) &&
 	       strcasecmp(db->vifp[a->vif].uuid, a->instance_uuid) == 0;
 	if (e->state == FEX_VIF_PREASSOCIATED && !same)
-		return vif_fail(err, errlen, -EBUSY,
+		return fex_fail(-EBUSY, err, errlen,
 				"vif %u is preassociated with another MAC or instance: disassociate it first",
 				a->vif);
 	if (e->state == FEX_VIF_ASSOCIATED || e->state == FEX_VIF_DOWN) {
 		if (!assoc)
-			return vif_fail(err, errlen, -EBUSY,
+			return fex_fail(-EBUSY, err, errlen,
 					"vif %u is %s: a forwarding VIF cannot be preassociated",
 					a->vif, fex_vif_state_name(e->state));
 		if (!same || e->port != a->port_id)
-			return vif_fail(err, errlen, -EBUSY,
+			return fex_fail(-EBUSY, err, errlen,
 					"vif %u is %s with another port, MAC or instance: disassociate it first",
 					a->vif, fex_vif_state_name(e->state));
 	}
 	owner = vif_view(db)->port_vif[a->port_id];
 	if (owner != 0 && owner != a->vif)
-		return vif_fail(err, errlen, -EADDRINUSE,
+		return fex_fail(-EADDRINUSE, err, errlen,
 				"port: %s (port id %u) is already bound to vif %u",
 				a->port_spec, a->port_id, owner);
 	if ((e->state == FEX_VIF_NONE || e->profile != idx) &&
 	    db->profiles[idx].n_vifs >= db->profiles[idx].cfg.max_ports)
-		return vif_fail(err, errlen, -ENOSPC,
+		return fex_fail(-ENOSPC, err, errlen,
 				"profile \"%s\" already has max_ports=%u VIFs",
 				db->profiles[idx].cfg.name,
 				db->profiles[idx].cfg.max_ports);
@@ -284,7 +284,7 @@ vif_bind(struct fex_vif_db *db, const struct fex_vif_assoc *a, bool assoc,
 	    vif_journal_add(db, false, a->vif) < 0) {
 		if (t != NULL)
 			vif_table_discard(db, t);
-		return vif_fail(err, errlen, -ENOMEM, "vif: out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "vif: out of memory");
 	}
 	ne = &m->vif[a->vif];
 	if (e->state != FEX_VIF_NONE && e->port != a->port_id)
@@ -337,11 +337,11 @@ fex_vif_disassociate(struct fex_vif_db *db, uint16_t vif, char *err,
 	uint16_t prof;
 
 	if (vif < FEX_VIF_MIN || vif > FEX_VIF_MAX)
-		return vif_fail(err, errlen, -EINVAL, "vif: %u out of range: %d-%d",
+		return fex_fail(-EINVAL, err, errlen, "vif: %u out of range: %d-%d",
 				vif, FEX_VIF_MIN, FEX_VIF_MAX);
 	e = &vif_view(db)->vif[vif];
 	if (e->state == FEX_VIF_NONE)
-		return vif_fail(err, errlen, -ESRCH,
+		return fex_fail(-ESRCH, err, errlen,
 				"vif %u is not preassociated or associated", vif);
 	prof = e->profile;
 	t = vif_table_begin(db);
@@ -349,7 +349,7 @@ fex_vif_disassociate(struct fex_vif_db *db, uint16_t vif, char *err,
 	if (m == NULL || vif_journal_add(db, true, prof) < 0) {
 		if (t != NULL)
 			vif_table_discard(db, t);
-		return vif_fail(err, errlen, -ENOMEM, "vif: out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "vif: out of memory");
 	}
 	m->port_vif[m->vif[vif].port] = 0;
 	memset(&m->vif[vif], 0, sizeof(m->vif[vif]));
@@ -479,27 +479,27 @@ fex_viflist_set(struct fex_vif_db *db, uint16_t id, const uint16_t *vifs,
 	unsigned int i;
 
 	if (id < 1 || id > FEX_VIFLIST_MAX)
-		return vif_fail(err, errlen, -EINVAL, "id: %u out of range: 1-%d",
+		return fex_fail(-EINVAL, err, errlen, "id: %u out of range: 1-%d",
 				id, FEX_VIFLIST_MAX);
 	if (n > FEX_VIF_MAX || (n > 0 && vifs == NULL))
-		return vif_fail(err, errlen, -EINVAL, "vifs: at most %d members",
+		return fex_fail(-EINVAL, err, errlen, "vifs: at most %d members",
 				FEX_VIF_MAX);
 	for (i = 0; i < n; i++) {
 		uint16_t v = vifs[i];
 
 		if (v < FEX_VIF_MIN || v > FEX_VIF_MAX)
-			return vif_fail(err, errlen, -EINVAL,
+			return fex_fail(-EINVAL, err, errlen,
 					"vifs: member %u out of range: %d-%d", v,
 					FEX_VIF_MIN, FEX_VIF_MAX);
 		if (seen[v >> 6] & (UINT64_C(1) << (v & 63)))
-			return vif_fail(err, errlen, -EINVAL,
+			return fex_fail(-EINVAL, err, errlen,
 					"vifs: member %u listed twice", v);
 		seen[v >> 6] |= UINT64_C(1) << (v & 63);
 	}
 	l = rte_malloc_socket("fex_viflist", sizeof(*l) + n * sizeof(l->vif[0]),
 			      0, db->socket);
 	if (l == NULL)
-		return vif_fail(err, errlen, -ENOMEM, "viflist: out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "viflist: out of memory");
 	l->n = (uint16_t)n;
 	if (n > 0)
 		memcpy(l->vif, vifs, n * sizeof(l->vif[0]));
@@ -509,7 +509,7 @@ fex_viflist_set(struct fex_vif_db *db, uint16_t id, const uint16_t *vifs,
 		rte_free(l);
 		if (t != NULL)
 			vif_table_discard(db, t);
-		return vif_fail(err, errlen, -ENOMEM, "viflist: out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "viflist: out of memory");
 	}
 	vif_list_put(db, dir, id, l);
 	vif_table_apply(db, t);
@@ -540,16 +540,16 @@ fex_viflist_delete(struct fex_vif_db *db, uint16_t id, char *err,
 	struct fex_vif_table *t;
 
 	if (id < 1 || id > FEX_VIFLIST_MAX)
-		return vif_fail(err, errlen, -EINVAL, "id: %u out of range: 1-%d",
+		return fex_fail(-EINVAL, err, errlen, "id: %u out of range: 1-%d",
 				id, FEX_VIFLIST_MAX);
 	if (vif_view(db)->viflist[id] == NULL)
-		return vif_fail(err, errlen, -ENOENT, "id: no VIF list %u", id);
+		return fex_fail(-ENOENT, err, errlen, "id: no VIF list %u", id);
 	t = vif_table_begin(db);
 	dir = t != NULL ? vif_table_edit_lists(db, t) : NULL;
 	if (dir == NULL) {
 		if (t != NULL)
 			vif_table_discard(db, t);
-		return vif_fail(err, errlen, -ENOMEM, "viflist: out of memory");
+		return fex_fail(-ENOMEM, err, errlen, "viflist: out of memory");
 	}
 	vif_list_put(db, dir, id, NULL);
 	vif_table_apply(db, t);

@@ -7,7 +7,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,22 +30,6 @@ const char *const fex_vif_counter_names[FEX_VIF_CNT_MAX] = {
 	[FEX_VIF_CNT_DROP_OVERSIZE] = "drop_oversize",
 	[FEX_VIF_CNT_DROP_SHAPER] = "drop_shaper",
 };
-
-/* ------------------------------------------------------------------ */
-/* Messages                                                            */
-
-int __rte_format_printf(4, 5)
-vif_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ------------------------------------------------------------------ */
 /* Names and parsing                                                   */
@@ -158,10 +141,10 @@ fex_vlan_list_parse(const char *s, uint64_t *bm, char *err, size_t errlen)
 
 	memset(bm, 0, FEX_VLAN_WORDS * sizeof(*bm));
 	if (s == NULL)
-		return vif_fail(err, errlen, -EINVAL, "vlans: missing list");
+		return fex_fail(-EINVAL, err, errlen, "vlans: missing list");
 	if (fex_id_list_parse(s, FEX_VLAN_MIN, FEX_VLAN_MAX, vlan_put, bm, &p) == 0)
 		return 0;
-	return vif_fail(err, errlen, -EINVAL,
+	return fex_fail(-EINVAL, err, errlen,
 			"vlans: bad list at \"%.16s\": expected VLAN ids 1-4094 or ranges lo-hi, comma-separated (e.g. 10,20,100-200)",
 			p);
 }
@@ -234,7 +217,7 @@ fex_cluster_check(const char *cluster, char *err, size_t errlen)
 {
 	if (cluster == NULL || strcmp(cluster, FEX_CLUSTER_DEFAULT) == 0)
 		return 0;
-	return vif_fail(err, errlen, -EINVAL,
+	return fex_fail(-EINVAL, err, errlen,
 			"cluster: unknown cluster \"%.40s\": the only cluster is \"default\"",
 			cluster);
 }
@@ -247,28 +230,28 @@ fex_profile_validate(const struct fex_profile *p, char *err, size_t errlen)
 	int rc;
 
 	if (!fex_profile_name_ok(p->name))
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"name: must be 1-%d characters of [A-Za-z0-9._-]",
 				FEX_PROFILE_NAME_MAX);
 	if (memchr(p->description, '\0', sizeof(p->description)) == NULL)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"description: at most %d bytes", FEX_PROFILE_DESC_MAX);
 	for (d = p->description; *d != '\0'; d++)
 		if ((unsigned char)*d < 0x20 || *d == 0x7f)
-			return vif_fail(err, errlen, -EINVAL,
+			return fex_fail(-EINVAL, err, errlen,
 					"description: control characters are not allowed (up to %d printable bytes)",
 					FEX_PROFILE_DESC_MAX);
 	if (fex_vlan_test(p->vlans, 0) || fex_vlan_test(p->vlans, 4095))
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"vlans: VLAN %d out of range: allowed VLAN ids are %d-%d",
 				fex_vlan_test(p->vlans, 0) ? 0 : 4095,
 				FEX_VLAN_MIN, FEX_VLAN_MAX);
 	if (p->native_vlan > FEX_VLAN_MAX)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"native_vlan: %u out of range: 0 (none) or %d-%d",
 				p->native_vlan, FEX_VLAN_MIN, FEX_VLAN_MAX);
 	if (p->cos != FEX_COS_LEAVE && (p->cos < 0 || p->cos > 7))
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"cos: %d out of range: 0-7, or absent to leave the PCP as is",
 				p->cos);
 	mp.rate_kbps = p->rate_kbps;
@@ -283,20 +266,20 @@ fex_profile_validate(const struct fex_profile *p, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	if ((unsigned int)p->rate_mode > FEX_RATE_POLICE)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"rate_mode: must be \"shape\" or \"police\"");
 	if ((unsigned int)p->mac_forging > FEX_MAC_FORGING_DENY)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"mac_forging: must be \"allow\" or \"deny\"");
 	if ((unsigned int)p->uplink_fail_action > FEX_UPLINK_FAIL_WARNING)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"uplink_fail_action: must be \"link-down\" or \"warning\"");
 	if (p->max_ports < 1 || p->max_ports > FEX_MAX_PORTS_MAX)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"max_ports: %u out of range: 1-%d", p->max_ports,
 				FEX_MAX_PORTS_MAX);
 	if ((unsigned int)p->io_performance > FEX_IO_PERF_HIGH)
-		return vif_fail(err, errlen, -EINVAL,
+		return fex_fail(-EINVAL, err, errlen,
 				"io_performance: must be \"none\" or \"high\"");
 	return 0;
 }

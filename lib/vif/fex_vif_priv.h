@@ -18,6 +18,8 @@
 #include <rte_common.h>
 #include <rte_log.h>
 
+#include <fex_fail.h>
+
 #include "fex_vif.h"
 
 extern int fex_logtype_vif;
@@ -77,12 +79,6 @@ struct fex_vif_db {
 	unsigned int nb_journal;
 	unsigned int journal_cap;
 };
-
-/* ---- messages (fex_vif_names.c) ---- */
-
-/* Print the message into err (when given one); return rc. */
-int __rte_format_printf(4, 5)
-vif_fail(char *err, size_t errlen, int rc, const char *fmt, ...);
 
 /* ---- tables (fex_vif.c) ----
  * An action edits the table vif_table_begin() gives it: a new one
