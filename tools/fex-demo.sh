@@ -192,19 +192,24 @@ demo_vm_add() {
 	in_ns "$n" ip addr add "$(demo_ip "$n")/24" dev "$dev"
 }
 
-# The three VMs and the uplink cable. The tags add bytes: fexpath sets
-# its end to MTU 9000 (--uplink-mtu), the fabric's end is set here.
+# demo_cable HOST_END FABRIC_END: an uplink cable, a veth pair, up, no
+# IPv6. The tags add bytes: fexpath sets its end to MTU 9000
+# (--uplink-mtu), the fabric's end is set here.
+demo_cable() {
+	ip link add "$1" type veth peer name "$2" mtu 9000 || return 1
+	on_exit "ip link del '$1'"
+	no_ipv6 "$1"
+	no_ipv6 "$2"
+	ip link set "$1" up && ip link set "$2" up
+}
+
+# The three VMs and the uplink cable.
 demo_net_up() {
 	demo_refuse_existing || return 1
 	demo_vm_add 1 || return 1
 	demo_vm_add 2 || return 1
 	demo_vm_add 3 20 || return 1
-	ip link add "$DEMO_UP" type veth peer name "$DEMO_FAB" mtu 9000 || return 1
-	on_exit "ip link del '$DEMO_UP'"
-	no_ipv6 "$DEMO_UP"
-	no_ipv6 "$DEMO_FAB"
-	ip link set "$DEMO_UP" up
-	ip link set "$DEMO_FAB" up
+	demo_cable "$DEMO_UP" "$DEMO_FAB" || return 1
 	echo "vm1 $(demo_ip 1) eth0, vm2 $(demo_ip 2) eth0, vm3 $(demo_ip 3) eth0.20 (VLAN 20);" \
 		"uplink $DEMO_UP <-> $DEMO_FAB"
 }

@@ -70,13 +70,6 @@ fp_start() {	# a fexpath (fp1, fp2, ...) on the same state file
 		--stats-json "$T/$FP.stats.json"
 }
 
-uplink_up() {
-	ip link add "$UP" type veth peer name "$FAB" mtu 9000 || return 1
-	on_exit "ip link del '$UP'"
-	no_ipv6 "$UP"
-	no_ipv6 "$FAB"
-	ip link set "$UP" up && ip link set "$FAB" up
-}
 
 ping_ok() {	# ping_ok FROM TO: one echo answered within 1 s
 	guest_exec "$1" "ping -c 1 -W 1 $(g_ip "$2")" >/dev/null 2>&1
@@ -97,7 +90,7 @@ OFFLOADS=${FEX_GUEST_OFFLOADS:+,offloads=$FEX_GUEST_OFFLOADS}
 
 echo "=== Setup: guest image, uplink cable, fex-fabric, fexpath, three guests ==="
 demo_must "guest image (Debian packages only) in $GUEST_IMAGE" guest_image || { fex_done; exit 1; }
-demo_must "uplink veth $UP <-> $FAB" uplink_up || { fex_done; exit 1; }
+demo_must "uplink veth $UP <-> $FAB" demo_cable "$UP" "$FAB" || { fex_done; exit 1; }
 demo_must "fex-fabric running" demo_fabric_start || { fex_done; exit 1; }
 demo_must "fexpath running (-l 0)" fp_start || { fex_done; exit 1; }
 rpc "$FP" profile.set '{"name": "vm", "vlans": [10], "native_vlan": 10}' >/dev/null

@@ -195,13 +195,6 @@ agent_stop() {
 	kill -TERM "${AG_PID[$1]}" 2>/dev/null
 	wait "${AG_PID[$1]}"
 }
-uplink_up() {
-	ip link add "$UP" type veth peer name "$FAB" mtu 9000 || return 1
-	on_exit "ip link del '$UP'"
-	no_ipv6 "$UP"
-	no_ipv6 "$FAB"
-	ip link set "$UP" up && ip link set "$FAB" up
-}
 image_copy() {	# the guest image where QEMU (libvirt-qemu) reads it
 	local k=$GUEST_IMAGE/vmlinux
 	[ -f "$k" ] || k=$GUEST_IMAGE/vmlinuz
@@ -212,7 +205,7 @@ image_copy() {	# the guest image where QEMU (libvirt-qemu) reads it
 echo "=== Setup: guest image, uplink and fex-fabric, libvirt host A, fexpath, agent ==="
 demo_must "guest image (Debian packages only) in $GUEST_IMAGE" guest_image || { fex_done; exit 1; }
 demo_must "guest image copied to $IMG (readable by libvirt-qemu)" image_copy || { fex_done; exit 1; }
-demo_must "uplink veth $UP <-> $FAB" uplink_up || { fex_done; exit 1; }
+demo_must "uplink veth $UP <-> $FAB" demo_cable "$UP" "$FAB" || { fex_done; exit 1; }
 demo_must "fex-fabric running" demo_fabric_start || { fex_done; exit 1; }
 demo_must "host A: namespace with private libvirt dirs" lv_host_start A || { fex_done; exit 1; }
 demo_must "host A: tools/libvirt/install.sh (hook, agent, config, vhost dir)" lv_install A ||

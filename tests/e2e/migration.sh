@@ -42,6 +42,9 @@ for tool in ip ethtool tshark dumpcap ping; do
 done
 # shellcheck source=../lib/fex-guest.sh
 . "$FEX_SRC/tests/lib/fex-guest.sh"
+DEMO_P=mi-
+# shellcheck source=../../tools/fex-demo.sh
+. "$FEX_SRC/tools/fex-demo.sh"	# demo_must, demo_cable, no_ipv6
 guest_requirements
 need_hugepages 128
 need_cores "the DPDK processes on one, the guests on the other"
@@ -67,24 +70,12 @@ for n in ${P}upA ${P}upB $PEER_IF; do
 done
 
 must() {	# must "what" cmd...: a check the rest depends on
-	local what=$1
-	shift
-	if "$@"; then
-		check "$what" true
-	else
-		check "$what" false
-		fex_done
-		exit 1
-	fi
+	demo_must "$@" || { fex_done; exit 1; }
 }
-no_ipv6() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"; }
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
 cable() {	# cable HOST: the uplink veth of host A or B
-	ip link add "${P}up$1" type veth peer name "${P}fab$1" mtu 9000 || return 1
-	on_exit "ip link del '${P}up$1'"
-	no_ipv6 "${P}up$1" && no_ipv6 "${P}fab$1"
-	ip link set "${P}up$1" up && ip link set "${P}fab$1" up
+	demo_cable "${P}up$1" "${P}fab$1"
 }
 
 peer_up() {	# the peer: a namespace with eth0, its host end for fexpath B
