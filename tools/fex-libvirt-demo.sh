@@ -172,15 +172,7 @@ lvd_stop() {	# lvd_stop PID: SIGTERM, its exit status
 	wait "$1"
 }
 
-lvd_ready() { grep -q "^fex-guest: ready" "$(lvd_console "$1")" 2>/dev/null; }
-lvd_wait_ready() {
-	if ! wait_until 180 lvd_ready "$1"; then
-		echo "lv$1 did not boot; its console:"
-		tail -n 20 "$(lvd_console "$1")"
-		return 1
-	fi
-	grep "^fex-guest: ready" "$(lvd_console "$1")"
-}
+lvd_wait_ready() { console_wait_ready "$(lvd_console "$1")" 180; }
 lvd_exec() {	# lvd_exec N CMD: CMD in guest N (its command channel)
 	python3 "$GUEST_TOOLS/fex-guest-exec" "$(lvd_ctl "$1")" "$2"
 }

@@ -85,15 +85,7 @@ d_exec() {	# d_exec N [--timeout S] CMD
 	shift
 	python3 "$GUEST_TOOLS/fex-guest-exec" "${@:1:$#-1}" "$T/${ON[$n]:-A}/host/vm/lv$n.ctl" "${!#}"
 }
-d_ready() { grep -q "^fex-guest: ready" "$(d_console "$1")" 2>/dev/null; }
-d_wait_ready() {
-	if ! wait_until 120 d_ready "$1"; then
-		echo "lv$1 not ready; console:"
-		tail -n 20 "$(d_console "$1")"
-		return 1
-	fi
-	grep "^fex-guest: ready" "$(d_console "$1")"
-}
+d_wait_ready() { console_wait_ready "$(d_console "$1")" 120; }
 d_define() {	# d_define H N [META] [MODE]
 	local h=$1 n=$2
 	shift 2

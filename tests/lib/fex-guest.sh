@@ -10,6 +10,7 @@
 #                                       console $T/gN.console; returns when
 #                                       SOCK (server mode) exists
 #   guest_wait_ready N SECS          -> polls the console for the ready line
+#   console_wait_ready CONSOLE SECS  -> the same for any console file
 #   guest_exec N [--timeout S] CMD   -> runs CMD in guest N, its output and status
 #   guest_alive N, guest_stop N
 #
@@ -94,14 +95,19 @@ guest_alive() {
 	kill -0 "$(guest_pid "$1")" 2>/dev/null
 }
 
-guest_wait_ready() {	# guest_wait_ready N SECS
-	if ! wait_until "$2" grep -q "^fex-guest: ready" "$T/g$1.console"; then
-		echo "guest $1 not ready in $2 s; console:"
-		tail -n 30 "$T/g$1.console"
-		cat "$T/g$1.qemu.log"
+console_ready() { grep -q "^fex-guest: ready" "$1" 2>/dev/null; }
+
+console_wait_ready() {	# console_wait_ready CONSOLE SECS: the guest's init said so
+	if ! wait_until "$2" console_ready "$1"; then
+		echo "$1: not ready in $2 s; the console ends:"
+		tail -n 30 "$1"
 		return 1
 	fi
-	grep "^fex-guest: " "$T/g$1.console"
+	grep "^fex-guest: " "$1"
+}
+
+guest_wait_ready() {	# guest_wait_ready N SECS
+	console_wait_ready "$T/g$1.console" "$2" || { cat "$T/g$1.qemu.log"; return 1; }
 }
 
 guest_exec() {	# guest_exec N [--timeout S] CMD
