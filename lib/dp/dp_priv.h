@@ -38,6 +38,13 @@ struct fex_txbuf {
 	struct rte_mbuf *m[FEX_BURST];
 };
 
+/* When a quiet vNIC port is polled next (worker.c). */
+struct fex_quiet {
+	uint8_t empty;				/* empty polls in a row, saturating */
+	uint32_t due_iter;			/* the loop iteration, or */
+	uint64_t due_tsc;			/* the TSC, whichever comes first */
+};
+
 /* A shaped VIF's frames waiting for tokens on a non-vhost vNIC port
  * (shaper.c), owned by the port's worker. */
 struct fex_shq {
@@ -64,6 +71,7 @@ struct fex_worker {
 	uint16_t dirty_n;			/* ports with frames in txbuf */
 	uint16_t dirty[FEX_PORT_MAX];
 	struct fex_txbuf txbuf[FEX_PORT_MAX];
+	struct fex_quiet quiet[FEX_PORT_MAX];	/* vNIC ports' poll backoff */
 	/* shaper queues: set by the control thread before a port is polled */
 	struct fex_shq *shq[FEX_PORT_MAX];
 	uint16_t backlog_n;			/* ports whose queue holds frames */
@@ -82,6 +90,7 @@ struct fex_dp {
 	struct fex_vif_db *db;
 	struct rte_rcu_qsbr *qsv;
 	uint64_t tx_hold_tsc;			/* FEX_TX_HOLD_US in TSC cycles */
+	uint64_t quiet_tsc;			/* FEX_QUIET_US in TSC cycles */
 	uint32_t vnic_frame_max;		/* longest VM frame that fits once tagged */
 	int8_t owner[FEX_PORT_MAX];		/* worker of a vNIC port, -1 none */
 	/* VF-per-vNIC (io_performance: high): a vNIC port's VF and a VF's
