@@ -557,6 +557,8 @@ test_begin(void)
 	worker_drain(w1);
 	memset(&w0->st, 0, sizeof(w0->st));
 	memset(&w1->st, 0, sizeof(w1->st));
+	memset(w0->quiet, 0, sizeof(w0->quiet));	/* every vNIC due */
+	memset(w1->quiet, 0, sizeof(w1->quiet));
 }
 
 /* Every test ends with nothing left: what the stages kept is freed, the
@@ -651,6 +653,7 @@ fixture_create(void)
 	dp->uplink = RTE_MAX_ETHPORTS - 1;	/* never sent on */
 	dp->nb_workers = 2;
 	dp->hz = HZ;
+	dp->quiet_tsc = HZ / 1000000 * FEX_QUIET_US;	/* as fex_dp_create() */
 	dp->db = db;
 	dp->qsv = fex_vif_db_qsv(db);
 	dp->pool = dp->pools[0] = pool;

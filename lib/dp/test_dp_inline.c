@@ -547,6 +547,62 @@ test_vnic_rx(void)
 	test_end();
 }
 
+/* An idle vNIC is polled less often: quiet after FEX_QUIET_AFTER empty
+ * polls, due again after FEX_QUIET_ITERS iterations or FEX_QUIET_US,
+ * whichever comes first, and busy again at the first poll with frames. */
+static void
+test_vnic_quiet(void)
+{
+	struct fex_profile p = prof("p", 10);
+	const uint64_t t0 = 1000000, us = dp->hz / 1000000;
+	const uint16_t uplink = dp->uplink;
+	struct rte_mbuf *m = NULL;
+	unsigned int i;
+
+	rports();
+	test_begin();
+	/* the helpers alone, on a port no test sends on */
+	OK(vnic_due(w0, t0, P9));
+	for (i = 0; i < FEX_QUIET_AFTER - 1; i++) {
+		vnic_polled(w0, t0, P9, 0);
+		OK(vnic_due(w0, t0, P9));	/* not quiet yet */
+	}
+	vnic_polled(w0, t0, P9, 0);
+	OK(!vnic_due(w0, t0, P9));
+	OK(vnic_due(w0, t0 + FEX_QUIET_US * us, P9));	/* the time bound */
+	OK(!vnic_due(w0, t0 + FEX_QUIET_US * us - us, P9));
+	w0->st.iterations += FEX_QUIET_ITERS - 1;
+	OK(!vnic_due(w0, t0, P9));
+	w0->st.iterations++;
+	OK(vnic_due(w0, t0, P9));			/* the iteration bound */
+	vnic_polled(w0, t0, P9, 0);			/* still empty: quiet again */
+	OK(!vnic_due(w0, t0, P9));
+	vnic_polled(w0, t0, P9, 3);			/* frames: polled every pass */
+	OK(vnic_due(w0, t0, P9));
+	OK(vnic_due(w0, t0, P10));			/* each port its own */
+
+	/* through vnic_rx: a quiet port's frame waits in the port until due */
+	profile_put(&p);
+	vif_put(7, vm_port.id, "p", true);
+	dp->owner[vm_port.id] = 0;
+	dp->uplink = up_port.id;
+	fex_vif_reader_snapshot(&w0->rd);
+	for (i = 0; i < FEX_QUIET_AFTER; i++)
+		EXPECT(vnic_rx(w0, t0, vm_port.id), 0);
+	OK(rte_ring_enqueue(vm_port.rx, vm(0, &mac[7], NO_VLAN, 0, 0, 100)) == 0);
+	EXPECT(vnic_rx(w0, t0 + us, vm_port.id), 0);	/* quiet: not read */
+	EXPECT(rte_ring_count(vm_port.rx), 1);
+	EXPECT(vnic_rx(w0, t0 + FEX_QUIET_US * us, vm_port.id), 1);
+	OK(vnic_due(w0, t0 + FEX_QUIET_US * us, vm_port.id));
+	fex_vif_reader_quiescent(&w0->rd);
+	dp->uplink = uplink;
+	OK(rte_ring_dequeue(up_port.tx, (void **)&m) == 0);
+	CHECK_UP(m, mode, 0, 7, 0, TCI(0, 0, 10));
+	rte_pktmbuf_free(m);
+	EXPECT(rte_ring_count(up_port.tx), 0);
+	test_end();
+}
+
 static void
 test_vf_rx(void)
 {
@@ -597,6 +653,7 @@ static const struct dp_test tests[] = {
 	{ "ingress.c ingress_burst", test_ingress_burst, M_TAGS },
 	{ "worker.c uplink_rx", test_uplink_rx, M_TAGS },
 	{ "worker.c vnic_rx", test_vnic_rx, M_ALL },
+	{ "worker.c vnic_due, vnic_polled", test_vnic_quiet, M_VN },
 	{ "worker.c vf_rx", test_vf_rx, M_VN },
 };
 
