@@ -115,7 +115,10 @@ txbuf_flush(struct fex_worker *w, uint16_t port)
 }
 
 /* Queue n frames of VIF `vif` for its port, in order; sent whenever a
- * full burst waits. What finds no room even after a flush is dropped. */
+ * full burst waits. A full buffer whose port refused at the last try is
+ * not tried again per frame (a guest that does not read its ring would
+ * cost a library call for every frame sent to it): what finds it full is
+ * dropped at once, and the pass's flush tries the port once. */
 static inline void
 txbuf_put_run(struct fex_worker *w, uint16_t port, uint16_t vif,
 	      struct rte_mbuf **m, uint16_t n)
@@ -126,8 +129,9 @@ txbuf_put_run(struct fex_worker *w, uint16_t port, uint16_t vif,
 		uint16_t k, room, at;
 
 		if (unlikely(b->n == FEX_BURST)) {
-			txbuf_flush(w, port);
-			if (b->n == FEX_BURST) {	/* still refused: no room */
+			if (b->held_since == 0)
+				txbuf_flush(w, port);
+			if (b->n == FEX_BURST) {	/* refused: no room */
 				fex_vif_cnt_add(&w->rd.cnt[vif], FEX_VIF_CNT_DROP_TX_FULL, n);
 				rte_pktmbuf_free_bulk(m, n);
 				return;

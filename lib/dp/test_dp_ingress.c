@@ -659,6 +659,68 @@ test_in_tx_hold(void)
 	test_end();
 }
 
+/* A full buffer whose port refused is not tried again for each frame
+ * that finds it full: that frame is dropped at once; the pass's flush
+ * tries the port, once. */
+static void
+test_in_tx_full_once(void)
+{
+	struct fex_port_conf pc = { .nb_rxq = 1, .nb_txq = 1, .nb_rxd = 64,
+				    .nb_txd = 64, .pool = pool };
+	struct fex_profile p = prof("full", 10);
+	struct rte_mbuf *got[64], *pk[FEX_BURST];
+	uint16_t port, peer, n, i, k;
+	unsigned int round, read = 0;
+	char err[256];
+
+	test_begin();
+	dp->tx_hold_tsc = rte_get_tsc_hz();	/* nothing times out here */
+	CU_ASSERT_EQUAL_FATAL(fex_port_open("ring:dpfull", &pc, &port, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(fex_port_open("ring:dpfull", &pc, &peer, err, sizeof(err)), 0);
+	dp->owner[port] = 0;
+	profile_put(&p);
+	vif_put(7, port, "full", true);
+
+	/* 63 fill the guest's ring (a ring of 64 holds 63), the next 32 the
+	 * buffer: refused; the last frame of the 96 finds it full */
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < FEX_BURST; i++)
+			pk[i] = fab(i, 7, 10, 0, 100);
+		ingress(0, pk, FEX_BURST);
+	}
+	EXPECT(txb(w0, port)->n, FEX_BURST);
+	OK(txb(w0, port)->held_since != 0);
+	EXPECT(cnt7(FEX_VIF_CNT_TX_PACKETS), 63);
+	EXPECT(cnt7(FEX_VIF_CNT_DROP_TX_FULL), 1);
+	/* the guest reads its ring, but the next frame is not what tries
+	 * the port: it finds the buffer full and is dropped */
+	while ((n = fex_port_rx(peer, 0, got, RTE_DIM(got))) != 0) {
+		read += n;
+		rte_pktmbuf_free_bulk(got, n);
+	}
+	EXPECT(read, 63);
+	pk[0] = fab(0, 7, 10, 0, 100);
+	ingress(0, pk, 1);
+	EXPECT(cnt7(FEX_VIF_CNT_DROP_TX_FULL), 2);
+	EXPECT(txb(w0, port)->n, FEX_BURST);
+	EXPECT(fex_port_rx(peer, 0, got, RTE_DIM(got)), 0);	/* not asked */
+	/* the pass's flush asks once: the 32 go */
+	fex_dp_ingress_flush(w0);
+	EXPECT(txb(w0, port)->n, 0);
+	EXPECT(w0->dirty_n, 0);
+	EXPECT(cnt7(FEX_VIF_CNT_TX_PACKETS), 63 + FEX_BURST);
+	k = fex_port_rx(peer, 0, got, RTE_DIM(got));
+	EXPECT(k, FEX_BURST);
+	rte_pktmbuf_free_bulk(got, k);
+
+	vif_del(7);
+	dp->owner[port] = -1;
+	CU_ASSERT_EQUAL(fex_port_close(port), 0);
+	CU_ASSERT_EQUAL(fex_port_close(peer), 0);
+	dp->tx_hold_tsc = 0;
+	test_end();
+}
+
 /* ------------------------------------------------------------------ */
 
 static const struct dp_test ingress_tests[] = {
@@ -673,6 +735,8 @@ static const struct dp_test ingress_tests[] = {
 	{ "VF", test_in_vf, M_ALL },
 	{ "uplink without tags", test_in_none, M_NONE },
 	{ "a refused frame waits, then is dropped", test_in_tx_hold, M_TAGS },
+	{ "a full buffer whose port refused drops, asks once per pass",
+	  test_in_tx_full_once, M_TAGS },
 };
 
 int
