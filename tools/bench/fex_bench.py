@@ -99,8 +99,10 @@ def foreign_load(a, b):
     return max(0.0, (b[0] - a[0]) / (b[1] - a[1])) if b[1] > a[1] else 0.0
 
 
-def guest_mb(nports):
-    return 64 + 2 * nports
+def guest_mb(nports, ring=256):
+    """A guest's memory: 64 MiB and, per port, its rx and tx rings' mbufs
+    (2 x ring of about 2.4 KB each; 2 MiB at QEMU's default ring of 256)."""
+    return 64 + nports * max(2, (2 * ring * 2432 + (1 << 20) - 1) >> 20)
 
 
 def vm_sock(sockdir, vif):
@@ -790,10 +792,12 @@ class Bench:
             # several regions and the same row moved 4x from run to run
             argv = [self.testpmd, "--lcores", "0@%d,1@%d" % (g, g),
                     "--file-prefix", prefix, "--log-level=lib.eal:error",
-                    "--no-pci", "--single-file-segments", "-m", str(guest_mb(len(chunk)))]
+                    "--no-pci", "--single-file-segments", "-m",
+                    str(guest_mb(len(chunk), self.a.guest_ring))]
             for k, v in enumerate(chunk):
-                argv += ["--vdev", "net_virtio_user%d,path=%s,server=1,queues=1,mac=%s"
-                         % (k, vm_sock(sockdir, v), vif_mac(v))]
+                argv += ["--vdev", "net_virtio_user%d,path=%s,server=1,queues=1,mac=%s,"
+                         "queue_size=%d" % (k, vm_sock(sockdir, v), vif_mac(v),
+                                            self.a.guest_ring)]
             # --disable-link-check: testpmd's link check busy-waits
             # (rte_delay_ms -> rte_delay_us_block) up to 9 s on the main
             # lcore, i.e. on the guest's core next to its forwarding lcore,
@@ -801,7 +805,8 @@ class Bench:
             argv += ["--", "--forward-mode=%s" % fwd, "--txpkts=60",
                      "--port-topology=loop", "--nb-cores=1", "--stats-period=3600",
                      "--disable-link-check",
-                     "--total-num-mbufs=%d" % (4096 + 512 * len(chunk))]
+                     "--rxd=%d" % self.a.guest_ring, "--txd=%d" % self.a.guest_ring,
+                     "--total-num-mbufs=%d" % (4096 + 2 * self.a.guest_ring * len(chunk))]
             argv += ["--eth-peer=%d,02:00:00:00:ff:01" % k for k in range(len(chunk))]
             procs.append(Proc(argv, os.path.join(self.tmp, "guest-%s.log" % prefix),
                               prefix=prefix))
@@ -951,7 +956,7 @@ class Bench:
         down = self.files.down(mode, vifs, 64)
         uplink = "null" if direction == "egress" else "pcap:rx=%s,infinite" % down
         nguests = (n + GUEST_PORTS - 1) // GUEST_PORTS
-        self.huge_reserve(200 + sum(guest_mb(min(GUEST_PORTS, n - i)) // 2
+        self.huge_reserve(200 + sum(guest_mb(min(GUEST_PORTS, n - i), self.a.guest_ring) // 2
                                     for i in range(0, n, GUEST_PORTS)) +
                           (self.a.ovs_socket_mem // 2 if direction == "egress" and n in self.a.ovs else 0))
         base = n <= 32
@@ -1137,6 +1142,10 @@ def main():
                     "vSwitch (ovs-vswitchd-dpdk); '' for none")
     ap.add_argument("--ovs-socket-mem", type=int, default=256,
                     help="OVS dpdk-socket-mem (MiB)")
+    ap.add_argument("--guest-ring", type=int, default=256,
+                    help="vhost rows: descriptors per guest vring (virtio-user "
+                    "queue_size, testpmd --rxd/--txd); 256 is QEMU's default, "
+                    "1024 its most for virtio-net")
     a = ap.parse_args()
     a.vnics = [int(x) for x in a.vnics.split(",") if x]
     a.ovs = [int(x) for x in a.ovs.split(",") if x]
