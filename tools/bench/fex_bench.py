@@ -959,7 +959,7 @@ class Bench:
         self.huge_reserve(200 + sum(guest_mb(min(GUEST_PORTS, n - i), self.a.guest_ring) // 2
                                     for i in range(0, n, GUEST_PORTS)) +
                           (self.a.ovs_socket_mem // 2 if direction == "egress" and n in self.a.ovs else 0))
-        base = n <= 32
+        base = n <= 32 and self.a.baseline
         ovs_on = direction == "egress" and n in self.a.ovs
         runs, loads = [], []
         for r in range(max(1, self.a.repeat)):
@@ -1009,8 +1009,9 @@ class Bench:
             best["best_ratio_pct"] = round(100 * best["fexpath_best_mpps"] / one_best, 1) \
                 if one_best else ""
             contract = 80
-            notes.append("no testpmd baseline (one testpmd holds 31 vhost ports); "
+            notes.append("no testpmd baseline (%s); "
                          "ratio = fexpath %d vNICs / fexpath 1 vNIC (%s Mpps)" % (
+                             "one testpmd holds 31 vhost ports" if n > 32 else "--no-baseline",
                              n, "%.2f" % one if one else "not run"))
         if len(runs) > 1:
             notes.append("fexpath %s Mpps" % " ".join("%.2f" % x[0] for x in runs))
@@ -1142,6 +1143,9 @@ def main():
                     "vSwitch (ovs-vswitchd-dpdk); '' for none")
     ap.add_argument("--ovs-socket-mem", type=int, default=256,
                     help="OVS dpdk-socket-mem (MiB)")
+    ap.add_argument("--no-baseline", dest="baseline", action="store_false",
+                    help="vhost rows: fexpath only, no testpmd io in its place "
+                    "(before/after runs of two fexpath builds)")
     ap.add_argument("--guest-ring", type=int, default=256,
                     help="vhost rows: descriptors per guest vring (virtio-user "
                     "queue_size, testpmd --rxd/--txd); 256 is QEMU's default, "
