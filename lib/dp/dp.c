@@ -235,7 +235,6 @@ dp_init(struct fex_dp *dp, const struct fex_dp_conf *conf, char *err,
 	dp->hz = rte_get_tsc_hz();
 	dp->tx_hold_tsc = dp->hz / 1000000 * FEX_TX_HOLD_US;
 	dp->quiet_tsc = dp->hz / 1000000 * FEX_QUIET_US;
-	dp->quiet_after_tsc = dp->hz / 1000000 * FEX_QUIET_AFTER_US;
 
 	rc = pools_create(dp, conf->nb_mbufs, err, errlen);
 	if (rc < 0)

@@ -40,11 +40,9 @@ struct fex_txbuf {
 
 /* When a quiet vNIC port is polled next (worker.c). */
 struct fex_quiet {
-	bool empty;				/* the last poll found nothing */
-	bool quiet;				/* ... and so did all for a while */
-	uint32_t due_iter;			/* quiet: the loop iteration, or */
+	uint8_t empty;				/* empty polls in a row, saturating */
+	uint32_t due_iter;			/* the loop iteration, or */
 	uint64_t due_tsc;			/* the TSC, whichever comes first */
-	uint64_t empty_since;			/* TSC of the first empty poll */
 };
 
 /* A shaped VIF's frames waiting for tokens on a non-vhost vNIC port
@@ -93,7 +91,6 @@ struct fex_dp {
 	struct rte_rcu_qsbr *qsv;
 	uint64_t tx_hold_tsc;			/* FEX_TX_HOLD_US in TSC cycles */
 	uint64_t quiet_tsc;			/* FEX_QUIET_US in TSC cycles */
-	uint64_t quiet_after_tsc;		/* FEX_QUIET_AFTER_US in TSC cycles */
 	uint32_t vnic_frame_max;		/* longest VM frame that fits once tagged */
 	int8_t owner[FEX_PORT_MAX];		/* worker of a vNIC port, -1 none */
 	/* VF-per-vNIC (io_performance: high): a vNIC port's VF and a VF's

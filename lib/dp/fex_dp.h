@@ -39,10 +39,10 @@
 #define FEX_NO_PORT		UINT16_MAX
 #define FEX_HANDOFF_SIZE	1024	/* frames per hand-off ring */
 #define FEX_TX_HOLD_US		1000	/* a vNIC's refused frames wait this long */
-/* A vNIC port whose polls found nothing for FEX_QUIET_AFTER_US is quiet:
- * polled once every FEX_QUIET_ITERS loop iterations, and at least every
+/* A vNIC port found empty FEX_QUIET_AFTER polls in a row is quiet: polled
+ * once every FEX_QUIET_ITERS loop iterations, and at least every
  * FEX_QUIET_US, until a poll gives frames (worker.c). */
-#define FEX_QUIET_AFTER_US	500
+#define FEX_QUIET_AFTER		2
 #define FEX_QUIET_ITERS		8
 #define FEX_QUIET_US		100
 

@@ -654,7 +654,6 @@ fixture_create(void)
 	dp->nb_workers = 2;
 	dp->hz = HZ;
 	dp->quiet_tsc = HZ / 1000000 * FEX_QUIET_US;	/* as fex_dp_create() */
-	dp->quiet_after_tsc = HZ / 1000000 * FEX_QUIET_AFTER_US;
 	dp->db = db;
 	dp->qsv = fex_vif_db_qsv(db);
 	dp->pool = dp->pools[0] = pool;

@@ -68,17 +68,15 @@ vf_rx(struct fex_worker *w, uint64_t now, uint16_t vf)
 /* Whether the vNIC port is due for a poll. Every poll of a guest's ring
  * costs the library's device, vring and avail-index cache lines, frames
  * or not: with 256 vNICs of which 32 send, the empty polls took about 40 %
- * of the core. A port whose polls found nothing for FEX_QUIET_AFTER_US
- * (a guest that sends now and then is never quiet: a busy guest visits
- * each of its ports far more often) is polled again after FEX_QUIET_ITERS
- * iterations or FEX_QUIET_US, whichever comes first: its next frame waits
- * at most that long. */
+ * of the core. A port that was empty FEX_QUIET_AFTER times in a row is
+ * polled again after FEX_QUIET_ITERS iterations or FEX_QUIET_US, whichever
+ * comes first: its next frame waits at most that long. */
 static inline bool
 vnic_due(const struct fex_worker *w, uint64_t now, uint16_t port)
 {
 	const struct fex_quiet *q = &w->quiet[port];
 
-	return likely(!q->quiet) ||
+	return likely(q->empty < FEX_QUIET_AFTER) ||
 	       (int32_t)((uint32_t)w->st.iterations - q->due_iter) >= 0 ||
 	       now >= q->due_tsc;
 }
@@ -90,17 +88,12 @@ vnic_polled(struct fex_worker *w, uint64_t now, uint16_t port, uint16_t n)
 	struct fex_quiet *q = &w->quiet[port];
 
 	if (likely(n != 0)) {
-		q->empty = false;
-		q->quiet = false;
+		q->empty = 0;
 		return;
 	}
-	if (!q->empty) {
-		q->empty = true;
-		q->empty_since = now;
-		return;
-	}
-	if (q->quiet || now - q->empty_since >= w->dp->quiet_after_tsc) {
-		q->quiet = true;
+	if (q->empty < UINT8_MAX)
+		q->empty++;
+	if (q->empty >= FEX_QUIET_AFTER) {
 		q->due_iter = (uint32_t)w->st.iterations + FEX_QUIET_ITERS;
 		q->due_tsc = now + w->dp->quiet_tsc;
 	}
