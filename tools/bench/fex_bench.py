@@ -1004,6 +1004,8 @@ class Bench:
                 if best["testpmd_io_best_mpps"] else ""
             self.vhost1.setdefault((direction, mode), {})[n] = (mpps, best["fexpath_best_mpps"])
         else:
+            if n == 1:      # --no-baseline: still the 1-vNIC rate the others compare to
+                self.vhost1.setdefault((direction, mode), {})[1] = (mpps, best["fexpath_best_mpps"])
             one, one_best = self.vhost1.get((direction, mode), {}).get(1, (0.0, 0.0))
             ratio = mpps / one if one else 0.0
             best["best_ratio_pct"] = round(100 * best["fexpath_best_mpps"] / one_best, 1) \
