@@ -333,6 +333,20 @@ stash_take(struct vh_lane *ln, struct rte_mbuf **pkts, uint16_t n)
 	return k;
 }
 
+/* Whether any of the k frames asks for a checksum or a cut: most bursts
+ * carry none, and go as they are (no copy of the burst, no call per
+ * frame). */
+static inline bool
+offloads_in(struct rte_mbuf *const *pkts, uint16_t k)
+{
+	uint64_t fl = 0;
+	uint16_t i;
+
+	for (i = 0; i < k; i++)
+		fl |= pkts[i]->ol_flags;
+	return (fl & TX_OFFLOAD_FLAGS) != 0;
+}
+
 /* Finish pkts[from..from+k): what is ready stays in pkts (up to n), cut
  * segments beyond n wait in the lane's stash. Returns the new count. */
 static uint16_t
@@ -345,6 +359,10 @@ finish_burst(struct vh_port *vp, struct vh_lane *ln, struct rte_mbuf **pkts,
 	bool tso = false;
 	int r, j;
 
+	if (likely(ln->stash_n == 0 && !offloads_in(&pkts[from], k))) {
+		ln->tso_seen = false;
+		return (uint16_t)(from + k);	/* ready for the wire as they are */
+	}
 	memcpy(in, &pkts[from], k * sizeof(in[0]));
 	for (i = 0; i < k; i++) {
 		struct rte_mbuf *m = in[i];
@@ -370,19 +388,6 @@ finish_burst(struct vh_port *vp, struct vh_lane *ln, struct rte_mbuf **pkts,
 	}
 	ln->tso_seen = tso;
 	return got;
-}
-
-/* Whether any of the k frames asks for a checksum or a cut: most bursts
- * carry none, and skip finish_burst's per-frame call and copy. */
-static inline bool
-offloads_in(struct rte_mbuf *const *pkts, uint16_t k)
-{
-	uint64_t fl = 0;
-	uint16_t i;
-
-	for (i = 0; i < k; i++)
-		fl |= pkts[i]->ol_flags;
-	return (fl & TX_OFFLOAD_FLAGS) != 0;
 }
 
 /* The queue pair of the first vring bit set in m at bit `from` or after,
@@ -423,14 +428,8 @@ fex_vhost_rx_burst(uint16_t port_id, uint16_t q, struct rte_mbuf **pkts, uint16_
 			want = RTE_MIN(want, (uint16_t)VH_TSO_BATCH);
 		before = got;
 		k = rte_vhost_dequeue_burst(vid, GUEST_TX(qp), vp->pool, pkts + got, want);
-		if (k == 0)
-			continue;
-		if (likely(!offloads_in(pkts + before, k))) {
-			got = (uint16_t)(got + k);	/* ready for the wire as they are */
-			ln->tso_seen = false;
-		} else {
+		if (k != 0)
 			got = finish_burst(vp, ln, pkts, before, k, n);
-		}
 	}
 	ln->rr_rx = (uint16_t)((ln->rr_rx + 1) % nqp);
 out:
